@@ -1,0 +1,79 @@
+//! Per-event costs next to the physical floor, measured in one run so the
+//! ratios hold on a noisy machine: `cargo bench -p sessioncore --bench tracking`.
+//! Every database lives in a real file in the system temp directory, with
+//! the pragmas sessioncore uses (WAL, synchronous=FULL).
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use sessioncore::{SessionTracker, TrackerConfig};
+use std::path::PathBuf;
+use std::time::Duration;
+
+const T0: i64 = 1_700_000_000_000;
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sessioncore-bench-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn open(path: &std::path::Path) -> std::sync::Arc<SessionTracker> {
+    SessionTracker::open(path.display().to_string(), "default".into(), TrackerConfig::default()).unwrap()
+}
+
+fn benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("durable");
+    group.measurement_time(Duration::from_secs(8));
+
+    // The floor: one autocommit single-row UPDATE, same file pragmas.
+    let dir = fresh_dir("floor");
+    let conn = rusqlite::Connection::open(dir.join("floor.db")).unwrap();
+    conn.pragma_update(None, "journal_mode", "wal").unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER); INSERT INTO t VALUES (1, 0);")
+        .unwrap();
+    let mut update = conn.prepare("UPDATE t SET v = v + 1 WHERE id = 1").unwrap();
+    group.bench_function("sqlite_single_row_update_commit", |b| {
+        b.iter(|| update.execute([]).unwrap())
+    });
+
+    let dir = fresh_dir("track");
+    let tracker = open(&dir.join("sessions.db"));
+    let mut now = T0;
+    group.bench_function("track", |b| {
+        b.iter(|| {
+            now += 1;
+            tracker.track(now, None).unwrap()
+        })
+    });
+    group.bench_function("background_foreground_pair", |b| {
+        b.iter(|| {
+            now += 1;
+            tracker.background(now, None).unwrap();
+            now += 1;
+            tracker.foreground(now, None).unwrap()
+        })
+    });
+    group.bench_function("getter_session_index", |b| b.iter(|| tracker.session_index().unwrap()));
+    tracker.close().unwrap();
+
+    let existing = dir.join("sessions.db");
+    group.bench_function("open_existing", |b| b.iter(|| open(&existing)));
+
+    let cold = fresh_dir("cold");
+    let mut n = 0u64;
+    group.bench_function("open_first_time", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                cold.join(format!("new-{n}.db"))
+            },
+            |path| open(&path),
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(tracking, benches);
+criterion_main!(tracking);

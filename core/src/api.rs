@@ -1,0 +1,390 @@
+//! The exported surface: one tracker object, flat records and one error enum,
+//! every call returning a `Result`, times as `i64` epoch milliseconds. This
+//! layer only converts types; all behaviour lives in `tracker` and `engine`.
+
+use crate::engine::{EventOutput, NewSessionReason, Settings, StateView};
+use crate::error::Error;
+use crate::tracker::Tracker;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
+pub enum SessionCoreError {
+    /// A configuration value is unusable; `field` names it (e.g. `foregroundTimeoutMs`).
+    InvalidConfig { field: String, message: String },
+    /// A call argument is unusable; `argument` names it (e.g. `customId`).
+    InvalidArgument { argument: String, message: String },
+    /// SQLite could not read or write; nothing committed was lost.
+    Storage { message: String },
+    /// The tracker was closed.
+    Closed { message: String },
+    /// A bug in sessioncore (a caught panic); the stored state is unchanged.
+    Internal { message: String },
+}
+
+impl std::fmt::Display for SessionCoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SessionCoreError::InvalidConfig { field, message } => write!(f, "invalid config `{field}`: {message}"),
+            SessionCoreError::InvalidArgument { argument, message } => {
+                write!(f, "invalid argument `{argument}`: {message}")
+            }
+            SessionCoreError::Storage { message } => write!(f, "storage error: {message}"),
+            SessionCoreError::Closed { message } => write!(f, "closed: {message}"),
+            SessionCoreError::Internal { message } => write!(f, "internal error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for SessionCoreError {}
+
+impl SessionCoreError {
+    /// The kind's name as scenarios and every binding spell it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SessionCoreError::InvalidConfig { .. } => "InvalidConfig",
+            SessionCoreError::InvalidArgument { .. } => "InvalidArgument",
+            SessionCoreError::Storage { .. } => "Storage",
+            SessionCoreError::Closed { .. } => "Closed",
+            SessionCoreError::Internal { .. } => "Internal",
+        }
+    }
+}
+
+impl From<Error> for SessionCoreError {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::InvalidConfig { field, message } => SessionCoreError::InvalidConfig { field, message },
+            Error::InvalidArgument { argument, message } => SessionCoreError::InvalidArgument { argument, message },
+            Error::Storage { message } => SessionCoreError::Storage { message },
+        }
+    }
+}
+
+#[uniffi::remote(Enum)]
+pub enum NewSessionReason {
+    FirstSession,
+    SessionEnded,
+    Requested,
+    Restart,
+    AnonymityChanged,
+    ClockMovedBackwards,
+    ForegroundTimeout,
+    BackgroundTimeout,
+    MaxDuration,
+    EventIndexLimit,
+    ManualStart,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TrackerConfig {
+    #[uniffi(default = 1800000)]
+    pub foreground_timeout_ms: i64,
+    #[uniffi(default = 1800000)]
+    pub background_timeout_ms: i64,
+    #[uniffi(default = true)]
+    pub continue_session_on_restart: bool,
+    #[uniffi(default = None)]
+    pub max_session_duration_ms: Option<i64>,
+    #[uniffi(default = false)]
+    pub anonymous: bool,
+}
+
+impl Default for TrackerConfig {
+    fn default() -> Self {
+        Settings::default().into()
+    }
+}
+
+impl From<Settings> for TrackerConfig {
+    fn from(s: Settings) -> Self {
+        TrackerConfig {
+            foreground_timeout_ms: s.foreground_timeout_ms,
+            background_timeout_ms: s.background_timeout_ms,
+            continue_session_on_restart: s.continue_session_on_restart,
+            max_session_duration_ms: s.max_session_duration_ms,
+            anonymous: s.anonymous,
+        }
+    }
+}
+
+impl From<TrackerConfig> for Settings {
+    fn from(c: TrackerConfig) -> Self {
+        Settings {
+            foreground_timeout_ms: c.foreground_timeout_ms,
+            background_timeout_ms: c.background_timeout_ms,
+            continue_session_on_restart: c.continue_session_on_restart,
+            max_session_duration_ms: c.max_session_duration_ms,
+            anonymous: c.anonymous,
+        }
+    }
+}
+
+/// The session entity of one tracked event (rule 12), as emitted.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SessionEvent {
+    pub event_id: String,
+    /// This event started its session: raise the on-session-update callback.
+    pub is_new_session: bool,
+    pub new_session_reason: Option<NewSessionReason>,
+    pub user_id: String,
+    pub session_id: String,
+    pub previous_session_id: Option<String>,
+    pub session_index: i32,
+    pub event_index: i32,
+    pub first_event_id: String,
+    pub first_event_timestamp_ms: i64,
+    pub session_start_ms: i64,
+    /// Snowplow's atomic `user_id` (rule 15); none when unset or anonymous.
+    pub app_user_id: Option<String>,
+    pub rudderstack_session_id: i64,
+    pub amplitude_session_id: i64,
+    /// The `client_session` 1-0-2 self-describing JSON, ready to attach.
+    pub snowplow_context_json: String,
+}
+
+impl From<EventOutput> for SessionEvent {
+    fn from(o: EventOutput) -> Self {
+        SessionEvent {
+            is_new_session: o.is_new_session(),
+            rudderstack_session_id: o.rudderstack_session_id(),
+            amplitude_session_id: o.amplitude_session_id(),
+            snowplow_context_json: o.snowplow_entity().to_string(),
+            event_id: o.event_id,
+            new_session_reason: o.new_session_reason,
+            user_id: o.user_id,
+            session_id: o.session_id,
+            previous_session_id: o.previous_session_id,
+            session_index: index(o.session_index),
+            event_index: index(o.event_index),
+            first_event_id: o.first_event_id,
+            first_event_timestamp_ms: o.first_event_ms,
+            session_start_ms: o.session_start_ms,
+            app_user_id: o.app_user_id,
+        }
+    }
+}
+
+impl SessionEvent {
+    /// RudderStack's session context (rule 12 b).
+    pub fn rudderstack_context(&self) -> serde_json::Value {
+        serde_json::json!({ "sessionId": self.rudderstack_session_id, "sessionStart": self.is_new_session })
+    }
+
+    /// Snowplow's atomic identifier fields (rule 15); `user_id` only when set.
+    pub fn atomic_fields(&self) -> serde_json::Value {
+        let mut fields = serde_json::Map::new();
+        if let Some(app_user_id) = &self.app_user_id {
+            fields.insert("user_id".into(), app_user_id.clone().into());
+        }
+        fields.insert("domain_userid".into(), self.user_id.clone().into());
+        fields.insert("domain_sessionid".into(), self.session_id.clone().into());
+        fields.insert("domain_sessionidx".into(), self.session_index.into());
+        serde_json::Value::Object(fields)
+    }
+}
+
+/// Everything the getters report, in one call (rule 13).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SessionState {
+    pub user_id: String,
+    pub session_id: Option<String>,
+    pub previous_session_id: Option<String>,
+    pub session_index: Option<i32>,
+    pub event_index: Option<i32>,
+    pub first_event_id: Option<String>,
+    pub first_event_timestamp_ms: Option<i64>,
+    pub session_start_ms: Option<i64>,
+    pub is_in_background: bool,
+    pub foreground_index: i32,
+    pub background_index: i32,
+    pub is_paused: bool,
+    pub is_manual: bool,
+    pub is_new_session_pending: bool,
+    pub app_user_id: Option<String>,
+}
+
+impl From<StateView> for SessionState {
+    fn from(v: StateView) -> Self {
+        SessionState {
+            user_id: v.user_id,
+            session_id: v.session_id,
+            previous_session_id: v.previous_session_id,
+            session_index: v.session_index.map(index),
+            event_index: v.event_index.map(index),
+            first_event_id: v.first_event_id,
+            first_event_timestamp_ms: v.first_event_ms,
+            session_start_ms: v.session_start_ms,
+            is_in_background: v.is_in_background,
+            foreground_index: index(v.foreground_index),
+            background_index: index(v.background_index),
+            is_paused: v.is_paused,
+            is_manual: v.is_manual,
+            is_new_session_pending: v.is_new_session_pending,
+            app_user_id: v.app_user_id,
+        }
+    }
+}
+
+/// Rule 17: `open` found a damaged file and replaced it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RecoveryReport {
+    /// Where the damaged file was moved (never deleted).
+    pub moved_to: String,
+    pub reason: String,
+}
+
+/// Indexes are capped at `i32::MAX` by rule 14, so this never saturates.
+fn index(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+/// A session tracker for one namespace of one database file. Thread-safe:
+/// calls on one object are serialised; objects on one file stay consistent.
+#[derive(uniffi::Object)]
+pub struct SessionTracker {
+    inner: Mutex<Option<Tracker>>,
+}
+
+impl SessionTracker {
+    fn with<R>(&self, call: impl FnOnce(&mut Tracker) -> crate::error::Result<R>) -> Result<R, SessionCoreError> {
+        let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let tracker = guard.as_mut().ok_or_else(|| SessionCoreError::Closed {
+            message: "the tracker was closed".into(),
+        })?;
+        guarded(|| call(tracker).map_err(SessionCoreError::from))
+    }
+}
+
+/// Turns a panic into `Internal` so that none crosses the FFI boundary; the
+/// tracker stays usable because a panicking update never committed.
+fn guarded<R>(call: impl FnOnce() -> Result<R, SessionCoreError>) -> Result<R, SessionCoreError> {
+    catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic without a message".into());
+        Err(SessionCoreError::Internal { message })
+    })
+}
+
+#[uniffi::export]
+impl SessionTracker {
+    /// Opens (creating, migrating or recovering) `path` for `namespace`.
+    #[uniffi::constructor]
+    pub fn open(path: String, namespace: String, config: TrackerConfig) -> Result<Arc<Self>, SessionCoreError> {
+        guarded(|| {
+            let tracker = Tracker::open(Path::new(&path), &namespace, config.into())?;
+            Ok(Arc::new(SessionTracker {
+                inner: Mutex::new(Some(tracker)),
+            }))
+        })
+    }
+
+    /// Tracks a plain event; `event_id` is the event's UUID, or none to have one generated.
+    pub fn track(&self, now_ms: i64, event_id: Option<String>) -> Result<Option<SessionEvent>, SessionCoreError> {
+        self.with(|t| t.track(now_ms, event_id.as_deref()).map(|o| o.map(SessionEvent::from)))
+    }
+
+    /// The app went to the background; none when it already was.
+    pub fn background(&self, now_ms: i64, event_id: Option<String>) -> Result<Option<SessionEvent>, SessionCoreError> {
+        self.with(|t| {
+            t.background(now_ms, event_id.as_deref())
+                .map(|o| o.map(SessionEvent::from))
+        })
+    }
+
+    /// The app came to the foreground; none when it already was.
+    pub fn foreground(&self, now_ms: i64, event_id: Option<String>) -> Result<Option<SessionEvent>, SessionCoreError> {
+        self.with(|t| {
+            t.foreground(now_ms, event_id.as_deref())
+                .map(|o| o.map(SessionEvent::from))
+        })
+    }
+
+    pub fn pause(&self) -> Result<(), SessionCoreError> {
+        self.with(|t| {
+            t.set_paused(true);
+            Ok(())
+        })
+    }
+
+    pub fn resume(&self) -> Result<(), SessionCoreError> {
+        self.with(|t| {
+            t.set_paused(false);
+            Ok(())
+        })
+    }
+
+    pub fn start_new_session(&self) -> Result<(), SessionCoreError> {
+        self.with(Tracker::start_new_session)
+    }
+
+    pub fn end_session(&self) -> Result<(), SessionCoreError> {
+        self.with(Tracker::end_session)
+    }
+
+    pub fn start_manual_session(&self, now_ms: i64, custom_id: Option<i64>) -> Result<(), SessionCoreError> {
+        self.with(|t| t.start_manual_session(now_ms, custom_id))
+    }
+
+    pub fn set_anonymous(&self, anonymous: bool) -> Result<(), SessionCoreError> {
+        self.with(|t| t.set_anonymous(anonymous))
+    }
+
+    pub fn set_app_user_id(&self, app_user_id: Option<String>) -> Result<(), SessionCoreError> {
+        self.with(|t| t.set_app_user_id(app_user_id.as_deref()))
+    }
+
+    pub fn state(&self) -> Result<SessionState, SessionCoreError> {
+        self.with(|t| t.state().map(SessionState::from))
+    }
+
+    pub fn user_id(&self) -> Result<String, SessionCoreError> {
+        self.with(|t| t.state().map(|s| s.user_id))
+    }
+
+    pub fn session_id(&self) -> Result<Option<String>, SessionCoreError> {
+        self.with(|t| t.state().map(|s| s.session_id))
+    }
+
+    pub fn session_index(&self) -> Result<Option<i32>, SessionCoreError> {
+        self.with(|t| t.state().map(|s| s.session_index.map(index)))
+    }
+
+    pub fn is_in_background(&self) -> Result<bool, SessionCoreError> {
+        self.with(|t| t.state().map(|s| s.is_in_background))
+    }
+
+    pub fn background_index(&self) -> Result<i32, SessionCoreError> {
+        self.with(|t| t.state().map(|s| index(s.background_index)))
+    }
+
+    pub fn foreground_index(&self) -> Result<i32, SessionCoreError> {
+        self.with(|t| t.state().map(|s| index(s.foreground_index)))
+    }
+
+    /// Set when `open` moved a damaged file aside and started afresh.
+    pub fn recovery(&self) -> Result<Option<RecoveryReport>, SessionCoreError> {
+        self.with(|t| {
+            Ok(t.recovery().map(|r| RecoveryReport {
+                moved_to: r.moved_to.display().to_string(),
+                reason: r.reason.clone(),
+            }))
+        })
+    }
+
+    /// Test hook (rule 14): overwrite the current session's indexes.
+    pub fn set_indexes_for_testing(&self, session_index: i64, event_index: i64) -> Result<(), SessionCoreError> {
+        self.with(|t| t.set_indexes_for_testing(session_index, event_index))
+    }
+
+    /// Closes the database; later calls fail with `Closed`. Closing twice is harmless.
+    pub fn close(&self) -> Result<(), SessionCoreError> {
+        let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        guard.take();
+        Ok(())
+    }
+}

@@ -1,0 +1,118 @@
+//! `sessioncore --db FILE [--namespace NS] [OPTIONS] COMMAND`: one call on a
+//! real database, printed as JSON. The CLI is a caller, so it reads the clock.
+
+use crate::{json, CliError};
+use serde_json::{json as object, Map, Value};
+use sessioncore::{SessionTracker, TrackerConfig};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub fn run(args: &[String]) -> Result<(), CliError> {
+    let mut args = Args {
+        rest: args.iter().map(String::as_str).collect(),
+    };
+    let db = args
+        .value("--db")?
+        .ok_or_else(|| CliError::Usage("--db needs a file".into()))?;
+    let namespace = args.value("--namespace")?.unwrap_or("default").to_owned();
+    let mut config = TrackerConfig::default();
+    if let Some(ms) = args.number("--foreground-timeout-ms")? {
+        config.foreground_timeout_ms = ms;
+    }
+    if let Some(ms) = args.number("--background-timeout-ms")? {
+        config.background_timeout_ms = ms;
+    }
+    config.max_session_duration_ms = args.number("--max-session-duration-ms")?;
+    config.continue_session_on_restart = !args.flag("--no-continue-on-restart");
+    config.anonymous = args.flag("--anonymous");
+    let at = args.number("--at")?;
+    let event_id = args.value("--event-id")?.map(str::to_owned);
+    let custom_id = args.number("--custom-id")?;
+    let (command, operands) = match args.rest.as_slice() {
+        [command, operands @ ..] => (*command, operands.to_vec()),
+        [] => return Err(CliError::Usage("missing command".into())),
+    };
+    let tracker = SessionTracker::open(db.to_owned(), namespace, config)?;
+    let now = at.unwrap_or_else(now_ms);
+    let output = match (command, operands.as_slice()) {
+        ("track", []) => event(tracker.track(now, event_id)?),
+        ("background", []) => event(tracker.background(now, event_id)?),
+        ("foreground", []) => event(tracker.foreground(now, event_id)?),
+        ("state", []) => json::state(&tracker.state()?),
+        ("start-new-session", []) => after(tracker.start_new_session(), &tracker)?,
+        ("end-session", []) => after(tracker.end_session(), &tracker)?,
+        ("start-manual-session", []) => after(tracker.start_manual_session(now, custom_id), &tracker)?,
+        ("set-app-user-id", [id]) => after(tracker.set_app_user_id(Some((*id).to_owned())), &tracker)?,
+        ("clear-app-user-id", []) => after(tracker.set_app_user_id(None), &tracker)?,
+        _ => {
+            return Err(CliError::Usage(format!(
+                "unknown command or arguments: {}",
+                args.rest.join(" ")
+            )))
+        }
+    };
+    if let Some(recovery) = tracker.recovery()? {
+        eprintln!(
+            "sessioncore: recovered: the damaged database was moved to {} ({})",
+            recovery.moved_to, recovery.reason
+        );
+    }
+    println!("{output}");
+    Ok(())
+}
+
+fn event(event: Option<sessioncore::SessionEvent>) -> Value {
+    let mut fields = Map::new();
+    fields.insert("eventId".into(), object!(event.as_ref().map(|e| &e.event_id)));
+    fields.insert("isNewSession".into(), object!(event.as_ref().map(|e| e.is_new_session)));
+    let reason = event.as_ref().and_then(|e| e.new_session_reason).map(|r| r.as_str());
+    fields.insert("newSessionReason".into(), object!(reason));
+    for (key, value) in json::event_outputs(event.as_ref()) {
+        fields.insert(key.into(), value);
+    }
+    Value::Object(fields)
+}
+
+/// Commands without an entity print the state they left behind.
+fn after(call: Result<(), sessioncore::SessionCoreError>, tracker: &SessionTracker) -> Result<Value, CliError> {
+    call?;
+    Ok(json::state(&tracker.state()?))
+}
+
+fn now_ms() -> i64 {
+    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Options may come anywhere; what is left after taking them is the command.
+struct Args<'a> {
+    rest: Vec<&'a str>,
+}
+
+impl<'a> Args<'a> {
+    fn value(&mut self, name: &str) -> Result<Option<&'a str>, CliError> {
+        let Some(at) = self.rest.iter().position(|a| *a == name) else {
+            return Ok(None);
+        };
+        let value = self
+            .rest
+            .get(at + 1)
+            .copied()
+            .ok_or_else(|| CliError::Usage(format!("{name} needs a value")))?;
+        self.rest.drain(at..=at + 1);
+        Ok(Some(value))
+    }
+
+    fn number(&mut self, name: &str) -> Result<Option<i64>, CliError> {
+        self.value(name)?
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| CliError::Usage(format!("{name} needs an integer, got `{v}`")))
+            })
+            .transpose()
+    }
+
+    fn flag(&mut self, name: &str) -> bool {
+        let at = self.rest.iter().position(|a| *a == name);
+        at.map(|at| self.rest.remove(at)).is_some()
+    }
+}

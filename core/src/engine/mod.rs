@@ -1,0 +1,17 @@
+//! The pure session engine: the numbered rules of `docs/semantics.md` as a
+//! state machine over [`NamespaceState`]. No clock, no I/O, no FFI types:
+//! callers pass `now_ms` and persist the state the engine hands back.
+
+mod ids;
+mod output;
+mod rules;
+mod settings;
+mod state;
+mod time;
+
+pub use ids::{new_uuid, normalize_event_id, NIL_UUID};
+pub use output::{EventOutput, StateView};
+pub use rules::{EventContext, Transition};
+pub use settings::{validate_namespace, Settings};
+pub use state::{NamespaceState, NewSessionReason, Session, MAX_INDEX};
+pub use time::{format_iso8601, validate_time};

@@ -1,0 +1,122 @@
+//! Rule 12, 13 and 15: what an event and the getters report. Anonymity is
+//! applied here, on the way out, so the stored values never change (rule 9).
+
+use super::ids::NIL_UUID;
+use super::rules::EventContext;
+use super::state::{NamespaceState, NewSessionReason};
+use super::time::format_iso8601;
+use serde_json::{json, Value};
+
+pub const SNOWPLOW_SCHEMA: &str = "iglu:com.snowplowanalytics.snowplow/client_session/jsonschema/1-0-2";
+
+/// The session entity of one event, as emitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventOutput {
+    pub event_id: String,
+    pub user_id: String,
+    pub session_id: String,
+    pub previous_session_id: Option<String>,
+    pub session_index: u32,
+    pub event_index: u32,
+    pub first_event_id: String,
+    pub first_event_ms: i64,
+    pub session_start_ms: i64,
+    pub new_session_reason: Option<NewSessionReason>,
+    pub app_user_id: Option<String>,
+    pub custom_session_id: Option<i64>,
+}
+
+impl EventOutput {
+    pub(super) fn new(state: &NamespaceState, ctx: &EventContext<'_>, event_id: &str) -> Self {
+        let session = state.latest.as_ref().expect("called for a counted event");
+        let anonymous = ctx.settings.anonymous;
+        EventOutput {
+            event_id: event_id.to_owned(),
+            user_id: if anonymous { NIL_UUID } else { ctx.user_id }.to_owned(),
+            session_id: session.id.clone(),
+            previous_session_id: session.previous_id.clone().filter(|_| !anonymous),
+            session_index: session.index,
+            event_index: session.event_index,
+            first_event_id: session.first_event_id.clone().expect("set by the first event"),
+            first_event_ms: session.first_event_ms.expect("set by the first event"),
+            session_start_ms: session.start_ms,
+            new_session_reason: (session.event_index == 1).then_some(session.start_reason),
+            app_user_id: state.app_user_id.clone().filter(|_| !anonymous),
+            custom_session_id: session.custom_id,
+        }
+    }
+
+    pub fn is_new_session(&self) -> bool {
+        self.event_index == 1
+    }
+
+    /// (a) The Snowplow `client_session` 1-0-2 self-describing JSON.
+    pub fn snowplow_entity(&self) -> Value {
+        json!({
+            "schema": SNOWPLOW_SCHEMA,
+            "data": {
+                "userId": self.user_id,
+                "sessionId": self.session_id,
+                "sessionIndex": self.session_index,
+                "previousSessionId": self.previous_session_id,
+                "storageMechanism": "SQLITE",
+                "firstEventId": self.first_event_id,
+                "firstEventTimestamp": format_iso8601(self.first_event_ms),
+                "eventIndex": self.event_index,
+            }
+        })
+    }
+
+    /// (b) RudderStack's session id: the manual custom id, else seconds.
+    pub fn rudderstack_session_id(&self) -> i64 {
+        self.custom_session_id.unwrap_or(self.session_start_ms.div_euclid(1000))
+    }
+
+    /// (c) Amplitude's `session_id`: the session start in milliseconds.
+    pub fn amplitude_session_id(&self) -> i64 {
+        self.session_start_ms
+    }
+}
+
+/// Rule 13: the getters' view of a namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateView {
+    pub user_id: String,
+    pub session_id: Option<String>,
+    pub previous_session_id: Option<String>,
+    pub session_index: Option<u32>,
+    pub event_index: Option<u32>,
+    pub first_event_id: Option<String>,
+    pub first_event_ms: Option<i64>,
+    pub session_start_ms: Option<i64>,
+    pub is_in_background: bool,
+    pub foreground_index: u32,
+    pub background_index: u32,
+    pub is_paused: bool,
+    pub is_manual: bool,
+    pub is_new_session_pending: bool,
+    pub app_user_id: Option<String>,
+}
+
+impl StateView {
+    pub fn new(state: &NamespaceState, user_id: &str, anonymous: bool, paused: bool) -> Self {
+        let session = state.active_session();
+        StateView {
+            user_id: if anonymous { NIL_UUID } else { user_id }.to_owned(),
+            session_id: session.map(|s| s.id.clone()),
+            previous_session_id: session.and_then(|s| s.previous_id.clone()).filter(|_| !anonymous),
+            session_index: session.map(|s| s.index),
+            event_index: session.map(|s| s.event_index),
+            first_event_id: session.and_then(|s| s.first_event_id.clone()),
+            first_event_ms: session.and_then(|s| s.first_event_ms),
+            session_start_ms: session.map(|s| s.start_ms),
+            is_in_background: state.in_background,
+            foreground_index: session.map_or(0, |s| s.foreground_index),
+            background_index: session.map_or(0, |s| s.background_index),
+            is_paused: paused,
+            is_manual: state.manual,
+            is_new_session_pending: state.pending.is_some(),
+            app_user_id: state.app_user_id.clone().filter(|_| !anonymous),
+        }
+    }
+}

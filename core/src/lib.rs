@@ -1,0 +1,17 @@
+//! sessioncore: mobile analytics session tracking with identical semantics on
+//! every platform. The rules are in `docs/semantics.md`; `engine` implements
+//! them purely, `storage` persists them in SQLite, `tracker` joins the two,
+//! and `api` is the thin layer exported through uniffi.
+
+mod api;
+mod engine;
+mod error;
+pub mod scenario;
+mod storage;
+mod tracker;
+
+pub use api::{RecoveryReport, SessionCoreError, SessionEvent, SessionState, SessionTracker, TrackerConfig};
+pub use engine::{format_iso8601, NewSessionReason, NIL_UUID};
+pub use storage::SCHEMA_VERSION;
+
+uniffi::setup_scaffolding!();

@@ -1,0 +1,49 @@
+//! The schema, versioned by `PRAGMA user_version`. Migrations only go
+//! forward; each entry upgrades from the version equal to its position.
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+const MIGRATIONS: [&str; 1] = [
+    // 0 -> 1: the first schema.
+    "CREATE TABLE install (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        user_id TEXT NOT NULL
+    );
+    CREATE TABLE namespace_state (
+        namespace TEXT PRIMARY KEY NOT NULL,
+        session_id TEXT,
+        previous_session_id TEXT,
+        session_index INTEGER,
+        event_index INTEGER,
+        first_event_id TEXT,
+        first_event_ms INTEGER,
+        session_start_ms INTEGER,
+        last_activity_ms INTEGER,
+        foreground_index INTEGER,
+        background_index INTEGER,
+        start_reason TEXT,
+        custom_session_id INTEGER,
+        session_ended INTEGER NOT NULL,
+        in_background INTEGER NOT NULL,
+        pending_reason TEXT,
+        manual INTEGER NOT NULL,
+        app_user_id TEXT
+    ) WITHOUT ROWID;",
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the file up to [`SCHEMA_VERSION`] in one transaction, re-reading
+/// the version under the write lock in case another process migrated first.
+pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let from: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    for migration in MIGRATIONS.iter().skip(from.max(0) as usize) {
+        tx.execute_batch(migration)?;
+    }
+    if from < SCHEMA_VERSION {
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        log::info!("sessioncore: migrated database schema from version {from} to {SCHEMA_VERSION}");
+    }
+    tx.commit()
+}

@@ -1,0 +1,33 @@
+# Shared by the scripts in scripts/: paths, the download cache, and the
+# one-line summary every test script ends with. Source it; don't run it.
+
+SESSIONCORE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export SESSIONCORE_ROOT
+export SESSIONCORE_CACHE="${SESSIONCORE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sessioncore}"
+mkdir -p "$SESSIONCORE_CACHE"
+
+die() {
+    echo "error: $*" >&2
+    exit 1
+}
+
+need() {
+    command -v "$1" >/dev/null 2>&1 || die "$1 is required but not installed ($2)"
+}
+
+# The host library every binding loads, built unstripped so that uniffi's
+# library mode can read its metadata. Prints its path.
+build_host_library() {
+    need cargo "install Rust with rustup"
+    (cd "$SESSIONCORE_ROOT" && cargo build --release -p sessioncore --lib >&2) || die "cargo build failed"
+    echo "$SESSIONCORE_ROOT/target/release/libsessioncore.so"
+}
+
+# Scenario directories to replay: the shared suite plus $SESSIONCORE_SCENARIOS.
+scenario_dirs() {
+    echo "$SESSIONCORE_ROOT/tests/scenarios"
+    if [[ -n "${SESSIONCORE_SCENARIOS:-}" ]]; then
+        [[ -d "$SESSIONCORE_SCENARIOS" ]] || die "SESSIONCORE_SCENARIOS=$SESSIONCORE_SCENARIOS is not a directory"
+        echo "$SESSIONCORE_SCENARIOS"
+    fi
+}
