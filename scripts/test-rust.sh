@@ -3,6 +3,7 @@
 # the scenario replay (every entity validated against the 1-0-2 schema).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/summary.sh"
 cd "$SESSIONCORE_ROOT"
 need cargo "install Rust with rustup"
 
@@ -17,5 +18,5 @@ set -e
 passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed;' "$log" | awk '{s+=$1} END {print s+0}')
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
-echo "rust: $passed passed, $failed failed"
+summarize rust "$passed" "$failed"
 [[ $status -eq 0 ]]

@@ -12,27 +12,27 @@ use std::sync::{Arc, Mutex, PoisonError};
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
 pub enum SessionCoreError {
     /// A configuration value is unusable; `field` names it (e.g. `foregroundTimeoutMs`).
-    InvalidConfig { field: String, message: String },
+    InvalidConfig { field: String, detail: String },
     /// A call argument is unusable; `argument` names it (e.g. `customId`).
-    InvalidArgument { argument: String, message: String },
+    InvalidArgument { argument: String, detail: String },
     /// SQLite could not read or write; nothing committed was lost.
-    Storage { message: String },
+    Storage { detail: String },
     /// The tracker was closed.
-    Closed { message: String },
+    Closed { detail: String },
     /// A bug in sessioncore (a caught panic); the stored state is unchanged.
-    Internal { message: String },
+    Internal { detail: String },
 }
 
 impl std::fmt::Display for SessionCoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SessionCoreError::InvalidConfig { field, message } => write!(f, "invalid config `{field}`: {message}"),
-            SessionCoreError::InvalidArgument { argument, message } => {
-                write!(f, "invalid argument `{argument}`: {message}")
+            SessionCoreError::InvalidConfig { field, detail } => write!(f, "invalid config `{field}`: {detail}"),
+            SessionCoreError::InvalidArgument { argument, detail } => {
+                write!(f, "invalid argument `{argument}`: {detail}")
             }
-            SessionCoreError::Storage { message } => write!(f, "storage error: {message}"),
-            SessionCoreError::Closed { message } => write!(f, "closed: {message}"),
-            SessionCoreError::Internal { message } => write!(f, "internal error: {message}"),
+            SessionCoreError::Storage { detail } => write!(f, "storage error: {detail}"),
+            SessionCoreError::Closed { detail } => write!(f, "closed: {detail}"),
+            SessionCoreError::Internal { detail } => write!(f, "internal error: {detail}"),
         }
     }
 }
@@ -55,9 +55,12 @@ impl SessionCoreError {
 impl From<Error> for SessionCoreError {
     fn from(error: Error) -> Self {
         match error {
-            Error::InvalidConfig { field, message } => SessionCoreError::InvalidConfig { field, message },
-            Error::InvalidArgument { argument, message } => SessionCoreError::InvalidArgument { argument, message },
-            Error::Storage { message } => SessionCoreError::Storage { message },
+            Error::InvalidConfig { field, message } => SessionCoreError::InvalidConfig { field, detail: message },
+            Error::InvalidArgument { argument, message } => SessionCoreError::InvalidArgument {
+                argument,
+                detail: message,
+            },
+            Error::Storage { message } => SessionCoreError::Storage { detail: message },
         }
     }
 }
@@ -251,7 +254,7 @@ impl SessionTracker {
     fn with<R>(&self, call: impl FnOnce(&mut Tracker) -> crate::error::Result<R>) -> Result<R, SessionCoreError> {
         let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         let tracker = guard.as_mut().ok_or_else(|| SessionCoreError::Closed {
-            message: "the tracker was closed".into(),
+            detail: "the tracker was closed".into(),
         })?;
         guarded(|| call(tracker).map_err(SessionCoreError::from))
     }
@@ -266,7 +269,7 @@ fn guarded<R>(call: impl FnOnce() -> Result<R, SessionCoreError>) -> Result<R, S
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "panic without a message".into());
-        Err(SessionCoreError::Internal { message })
+        Err(SessionCoreError::Internal { detail: message })
     })
 }
 
