@@ -125,7 +125,7 @@ class SessionTracker:
         return self._tracker.recovery()
 
     def close(self) -> None:
-        self._tracker.close()
+        self._tracker.close_storage()
 
     def __enter__(self) -> "SessionTracker":
         return self

@@ -55,7 +55,7 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.bench_function("getter_session_index", |b| b.iter(|| tracker.session_index().unwrap()));
-    tracker.close().unwrap();
+    tracker.close_storage().unwrap();
 
     let existing = dir.join("sessions.db");
     group.bench_function("open_existing", |b| b.iter(|| open(&existing)));

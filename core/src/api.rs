@@ -385,7 +385,8 @@ impl SessionTracker {
     }
 
     /// Closes the database; later calls fail with `Closed`. Closing twice is harmless.
-    pub fn close(&self) -> Result<(), SessionCoreError> {
+    /// (Not `close`: the generated Kotlin class already has `close()` from `AutoCloseable`.)
+    pub fn close_storage(&self) -> Result<(), SessionCoreError> {
         let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         guard.take();
         Ok(())

@@ -46,7 +46,7 @@ fn state_survives_reopening_in_wal_mode_with_full_sync() {
     let dir = Dir::new("reopen");
     let first = open(&dir.db(), "default").unwrap();
     let event = first.track(T0, None).unwrap().unwrap();
-    first.close().unwrap();
+    first.close_storage().unwrap();
     let again = open(&dir.db(), "default").unwrap();
     assert_eq!(again.session_id().unwrap(), Some(event.session_id));
     assert_eq!(again.user_id().unwrap(), event.user_id);
@@ -71,7 +71,7 @@ fn a_file_that_is_not_sqlite_is_moved_aside_and_kept() {
     );
     assert!(tracker.track(T0, None).unwrap().unwrap().is_new_session);
     // A second damaged file does not overwrite the first one kept aside.
-    tracker.close().unwrap();
+    tracker.close_storage().unwrap();
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", dir.db().display()));
     }
@@ -91,7 +91,7 @@ fn a_truncated_database_is_recovered_and_the_damaged_copy_kept() {
     for i in 0..50 {
         tracker.track(T0 + i, None).unwrap();
     }
-    tracker.close().unwrap();
+    tracker.close_storage().unwrap();
     let bytes = std::fs::read(dir.db()).unwrap();
     assert!(bytes.len() > 4096, "the database spans several pages");
     std::fs::write(dir.db(), &bytes[..bytes.len() / 2 + 100]).unwrap();
@@ -154,7 +154,7 @@ fn read_only_files_and_directories_are_storage_errors_from_open() {
     let dir = Dir::new("readonly");
     std::fs::set_permissions(&dir.0, std::fs::Permissions::from_mode(0o755)).unwrap();
     let db = dir.db();
-    open(&db, "default").unwrap().close().unwrap();
+    open(&db, "default").unwrap().close_storage().unwrap();
     for file in std::fs::read_dir(&dir.0).unwrap() {
         std::fs::set_permissions(file.unwrap().path(), std::fs::Permissions::from_mode(0o444)).unwrap();
     }
@@ -240,8 +240,8 @@ fn bad_input_gets_typed_errors_and_changes_nothing() {
 fn a_closed_tracker_says_so() {
     let dir = Dir::new("closed");
     let tracker = open(&dir.db(), "default").unwrap();
-    tracker.close().unwrap();
-    tracker.close().unwrap();
+    tracker.close_storage().unwrap();
+    tracker.close_storage().unwrap();
     assert_eq!(kind(tracker.track(T0, None)), "Closed");
     assert_eq!(kind(tracker.state()), "Closed");
 }

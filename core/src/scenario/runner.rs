@@ -84,7 +84,7 @@ impl Replay {
     fn restart(&mut self, patch: Option<&ConfigPatch>) -> Result<(), SessionCoreError> {
         let config = patch.map_or_else(|| self.config.clone(), |p| p.apply(&self.config));
         for (_, tracker) in &self.trackers {
-            tracker.close()?;
+            tracker.close_storage()?;
         }
         let mut reopened = Vec::with_capacity(self.trackers.len());
         let mut outcome = Ok(());

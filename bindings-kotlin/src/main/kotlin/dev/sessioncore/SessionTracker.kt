@@ -1,0 +1,101 @@
+package dev.sessioncore
+
+import dev.sessioncore.ffi.SessionTracker as FfiSessionTracker
+
+/** Supplies "now" in epoch milliseconds; tests inject their own. */
+fun interface Clock {
+    fun nowMs(): Long
+
+    companion object {
+        @JvmField
+        val SYSTEM: Clock = Clock { System.currentTimeMillis() }
+    }
+}
+
+/** Called once per new session, with the event that started it. */
+fun interface SessionUpdateListener {
+    fun onSessionUpdate(event: SessionEvent)
+}
+
+/**
+ * A session tracker for one namespace of one SQLite file: the shared
+ * sessioncore engine with the clock and the session-update listener an
+ * Android app needs. Every failure is a [SessionCoreException] subtype
+ * ([SessionCoreException.InvalidConfig], [SessionCoreException.InvalidArgument],
+ * [SessionCoreException.Storage], [SessionCoreException.Closed],
+ * [SessionCoreException.Internal]). Thread-safe; close it when done.
+ */
+class SessionTracker private constructor(
+    private val ffi: FfiSessionTracker,
+    private val clock: Clock,
+) : AutoCloseable {
+
+    /** Raised once per new session (from the event's `isNewSession` flag). */
+    @Volatile
+    var onSessionUpdate: SessionUpdateListener? = null
+
+    /** Tracks a plain event; [eventId] is its UUID, or null to have one generated. */
+    @JvmOverloads
+    fun track(eventId: String? = null): SessionEvent? = notify(translatingErrors { ffi.track(clock.nowMs(), eventId) })
+
+    /** The app went to the background; null when it already was (or no session applies). */
+    @JvmOverloads
+    fun background(eventId: String? = null): SessionEvent? = notify(translatingErrors { ffi.background(clock.nowMs(), eventId) })
+
+    /** The app came to the foreground; null when it already was (or no session applies). */
+    @JvmOverloads
+    fun foreground(eventId: String? = null): SessionEvent? = notify(translatingErrors { ffi.foreground(clock.nowMs(), eventId) })
+
+    /** Switches to manual mode and starts a session now (RudderStack's manual sessions). */
+    @JvmOverloads
+    fun startManualSession(customId: Long? = null) = translatingErrors { ffi.startManualSession(clock.nowMs(), customId) }
+
+    fun startNewSession() = translatingErrors { ffi.startNewSession() }
+
+    fun endSession() = translatingErrors { ffi.endSession() }
+
+    fun pause() = translatingErrors { ffi.pause() }
+
+    fun resume() = translatingErrors { ffi.resume() }
+
+    fun setAnonymous(anonymous: Boolean) = translatingErrors { ffi.setAnonymous(anonymous) }
+
+    fun setAppUserId(appUserId: String?) = translatingErrors { ffi.setAppUserId(appUserId) }
+
+    /** Test hook: overwrite the current session's indexes. */
+    fun setIndexesForTesting(sessionIndex: Long, eventIndex: Long) = translatingErrors { ffi.setIndexesForTesting(sessionIndex, eventIndex) }
+
+    val userId: String get() = translatingErrors { ffi.userId() }
+    val sessionId: String? get() = translatingErrors { ffi.sessionId() }
+    val sessionIndex: Int? get() = translatingErrors { ffi.sessionIndex() }
+    val isInBackground: Boolean get() = translatingErrors { ffi.isInBackground() }
+    val backgroundIndex: Int get() = translatingErrors { ffi.backgroundIndex() }
+    val foregroundIndex: Int get() = translatingErrors { ffi.foregroundIndex() }
+    val state: SessionState get() = translatingErrors { ffi.state() }
+
+    /** Set when opening found a damaged file and moved it aside. */
+    val recovery: RecoveryReport? get() = translatingErrors { ffi.recovery() }
+
+    /**
+     * Closes the database; later calls throw [SessionCoreException.Closed].
+     * The small native handle itself is freed by the generated cleaner.
+     */
+    override fun close() = translatingErrors { ffi.closeStorage() }
+
+    private fun notify(event: SessionEvent?): SessionEvent? {
+        if (event != null && event.isNewSession) onSessionUpdate?.onSessionUpdate(event)
+        return event
+    }
+
+    companion object {
+        /** Opens (creating, migrating or recovering) [path] for [namespace]. */
+        @JvmStatic
+        @JvmOverloads
+        fun open(
+            path: String,
+            namespace: String = "default",
+            config: TrackerConfig = TrackerConfig(),
+            clock: Clock = Clock.SYSTEM,
+        ): SessionTracker = SessionTracker(translatingErrors { FfiSessionTracker.open(path, namespace, config) }, clock)
+    }
+}

@@ -1,0 +1,10 @@
+package dev.sessioncore
+
+// The generated records and enums are public as they are; these aliases give
+// them the package apps import. Errors get their own classes (Errors.kt),
+// because nested exception classes cannot be reached through an alias.
+typealias TrackerConfig = dev.sessioncore.ffi.TrackerConfig
+typealias SessionEvent = dev.sessioncore.ffi.SessionEvent
+typealias SessionState = dev.sessioncore.ffi.SessionState
+typealias RecoveryReport = dev.sessioncore.ffi.RecoveryReport
+typealias NewSessionReason = dev.sessioncore.ffi.NewSessionReason

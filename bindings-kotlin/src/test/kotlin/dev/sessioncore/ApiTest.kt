@@ -1,0 +1,109 @@
+package dev.sessioncore
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import org.junit.jupiter.api.io.TempDir
+import java.io.File
+
+/** The Kotlin API beyond the scenarios: typed exceptions, closing, listeners, two trackers on one file. */
+class ApiTest {
+    @TempDir
+    lateinit var dir: File
+
+    private val db get() = File(dir, "sessions.db").path
+    private val t0 = 1_700_000_000_000L
+
+    @Test
+    fun readmeExample() {
+        val path = db
+        // README example: kotlin
+        val tracker = SessionTracker.open(path, "default", TrackerConfig(backgroundTimeoutMs = 600_000))
+        tracker.onSessionUpdate = SessionUpdateListener { event ->
+            println("new session ${event.sessionId} (${event.newSessionReason})")
+        }
+        tracker.use {
+            val event = it.track()                      // the entity of this event
+            val context = event?.snowplowContextJson     // attach to the Snowplow event
+            it.background()
+            println("session ${it.sessionIndex}, in background: ${it.isInBackground}")
+        }
+        // end README example
+        SessionTracker.open(path).use { assertEquals(1, it.sessionIndex) }
+    }
+
+    @Test
+    fun invalidConfigNamesTheField() {
+        val error = assertThrows<SessionCoreException.InvalidConfig> {
+            SessionTracker.open(db, config = TrackerConfig(foregroundTimeoutMs = 0))
+        }
+        assertEquals("foregroundTimeoutMs", error.field)
+        assertThrows<SessionCoreException.InvalidConfig> { SessionTracker.open(db, namespace = "") }
+        assertFalse(File(db).exists())
+    }
+
+    @Test
+    fun badArgumentsAreInvalidArgument() {
+        SessionTracker.open(db, clock = { t0 }).use { tracker ->
+            val error = assertThrows<SessionCoreException.InvalidArgument> { tracker.startManualSession(123) }
+            assertEquals("customId", error.argument)
+            assertThrows<SessionCoreException.InvalidArgument> { tracker.track("not-a-uuid") }
+            assertNull(tracker.sessionId)
+        }
+    }
+
+    @Test
+    fun unwritablePathIsAStorageError() {
+        assertThrows<SessionCoreException.Storage> { SessionTracker.open(File(dir, "missing/dir/sessions.db").path) }
+    }
+
+    @Test
+    fun closedTrackerThrowsClosed() {
+        val tracker = SessionTracker.open(db, clock = { t0 })
+        tracker.close()
+        tracker.close()
+        assertThrows<SessionCoreException.Closed> { tracker.track() }
+    }
+
+    @Test
+    fun listenerIsCalledOncePerNewSession() {
+        var now = t0
+        val seen = mutableListOf<SessionEvent>()
+        SessionTracker.open(db, config = TrackerConfig(foregroundTimeoutMs = 1000), clock = { now }).use { tracker ->
+            tracker.onSessionUpdate = SessionUpdateListener { seen += it }
+            for (step in listOf(0L, 10, 10, 5000, 10)) {
+                now += step
+                tracker.track()
+            }
+        }
+        assertEquals(listOf(1, 2), seen.map { it.sessionIndex })
+        assertTrue(seen.all { it.eventIndex == 1 })
+    }
+
+    @Test
+    fun twoTrackersOnOneFileStayConsistent() {
+        SessionTracker.open(db, clock = { t0 }).use { a ->
+            SessionTracker.open(db, clock = { t0 }).use { b ->
+                val first = a.track()!!
+                assertEquals(first.sessionId, b.sessionId)
+                assertEquals(2, b.track()!!.eventIndex)
+                assertEquals(3, a.track()!!.eventIndex)
+                assertEquals(a.userId, b.userId)
+            }
+        }
+    }
+
+    @Test
+    fun threadsOnOneTrackerNeverShareAnEventIndex() {
+        SessionTracker.open(db, clock = { t0 }).use { tracker ->
+            val indexes = java.util.concurrent.ConcurrentLinkedQueue<Int>()
+            val threads = (1..4).map { Thread { repeat(50) { indexes += tracker.track()!!.eventIndex } } }
+            threads.forEach(Thread::start)
+            threads.forEach(Thread::join)
+            assertEquals((1..200).toList(), indexes.sorted())
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.sessioncore
+
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestFactory
+import java.io.File
+import java.util.Collections
+
+/** Every conformance scenario, each as its own test. */
+class ConformanceTest {
+    @TestFactory
+    fun scenarios(): List<DynamicTest> = ScenarioRunner.scenarioFiles().map { file ->
+        DynamicTest.dynamicTest(file.nameWithoutExtension) {
+            try {
+                ScenarioRunner(file).run()
+                results += "${file.nameWithoutExtension}\tpass\t"
+            } catch (failure: Throwable) {
+                results += "${file.nameWithoutExtension}\tfail\t${failure.message?.replace('\n', ' ')}"
+                throw failure
+            }
+        }
+    }
+
+    @Test
+    fun theSuiteIsThere() {
+        assertTrue(ScenarioRunner.scenarioFiles().size >= 40, "scenario files found: ${ScenarioRunner.scenarioFiles().size}")
+    }
+
+    companion object {
+        private val results: MutableList<String> = Collections.synchronizedList(mutableListOf())
+
+        @JvmStatic
+        @AfterAll
+        fun writeResults() {
+            val dir = System.getenv("SESSIONCORE_RESULTS_DIR")?.takeIf { it.isNotEmpty() } ?: return
+            File(dir, "kotlin.tsv").writeText(results.joinToString("") { "$it\n" })
+        }
+    }
+}

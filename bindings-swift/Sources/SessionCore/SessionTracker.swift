@@ -1,0 +1,111 @@
+import Foundation
+import SessionCoreBindings
+
+// The generated records, enums and the error are public as they are; these
+// aliases give them the module apps import.
+public typealias TrackerConfig = SessionCoreBindings.TrackerConfig
+public typealias SessionEvent = SessionCoreBindings.SessionEvent
+public typealias SessionState = SessionCoreBindings.SessionState
+public typealias RecoveryReport = SessionCoreBindings.RecoveryReport
+public typealias NewSessionReason = SessionCoreBindings.NewSessionReason
+public typealias SessionCoreError = SessionCoreBindings.SessionCoreError
+
+extension SessionCoreError {
+    /// The kind's name as every binding spells it (`InvalidConfig`, `Storage`, ...).
+    public var kind: String {
+        switch self {
+        case .InvalidConfig: return "InvalidConfig"
+        case .InvalidArgument: return "InvalidArgument"
+        case .Storage: return "Storage"
+        case .Closed: return "Closed"
+        case .Internal: return "Internal"
+        }
+    }
+}
+
+/// Supplies "now" in epoch milliseconds; tests inject their own.
+public typealias Clock = @Sendable () -> Int64
+
+public let systemClock: Clock = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+/// A session tracker for one namespace of one SQLite file: the shared
+/// sessioncore engine with the clock and the session-update callback an iOS
+/// app needs. Every call throws `SessionCoreError`. Safe to share between
+/// threads: the engine serialises calls, and the callback is lock-protected.
+public final class SessionTracker: @unchecked Sendable {
+    private let ffi: SessionCoreBindings.SessionTracker
+    private let clock: Clock
+    private let lock = NSLock()
+    private var listener: (@Sendable (SessionEvent) -> Void)?
+
+    /// Opens (creating, migrating or recovering) `path` for `namespace`.
+    public init(
+        path: String,
+        namespace: String = "default",
+        config: TrackerConfig = TrackerConfig(),
+        clock: @escaping Clock = systemClock
+    ) throws {
+        ffi = try SessionCoreBindings.SessionTracker.open(path: path, namespace: namespace, config: config)
+        self.clock = clock
+    }
+
+    /// Called once per new session, with the event that started it.
+    public var onSessionUpdate: (@Sendable (SessionEvent) -> Void)? {
+        get { lock.withLock { listener } }
+        set { lock.withLock { listener = newValue } }
+    }
+
+    /// Tracks a plain event; `eventId` is its UUID, or nil to have one generated.
+    @discardableResult
+    public func track(eventId: String? = nil) throws -> SessionEvent? {
+        notify(try ffi.track(nowMs: clock(), eventId: eventId))
+    }
+
+    /// The app went to the background; nil when it already was (or no session applies).
+    @discardableResult
+    public func background(eventId: String? = nil) throws -> SessionEvent? {
+        notify(try ffi.background(nowMs: clock(), eventId: eventId))
+    }
+
+    /// The app came to the foreground; nil when it already was (or no session applies).
+    @discardableResult
+    public func foreground(eventId: String? = nil) throws -> SessionEvent? {
+        notify(try ffi.foreground(nowMs: clock(), eventId: eventId))
+    }
+
+    /// Switches to manual mode and starts a session now (RudderStack's manual sessions).
+    public func startManualSession(customId: Int64? = nil) throws {
+        try ffi.startManualSession(nowMs: clock(), customId: customId)
+    }
+
+    public func startNewSession() throws { try ffi.startNewSession() }
+    public func endSession() throws { try ffi.endSession() }
+    public func pause() throws { try ffi.pause() }
+    public func resume() throws { try ffi.resume() }
+    public func setAnonymous(_ anonymous: Bool) throws { try ffi.setAnonymous(anonymous: anonymous) }
+    public func setAppUserId(_ appUserId: String?) throws { try ffi.setAppUserId(appUserId: appUserId) }
+
+    /// Test hook: overwrite the current session's indexes.
+    public func setIndexesForTesting(sessionIndex: Int64, eventIndex: Int64) throws {
+        try ffi.setIndexesForTesting(sessionIndex: sessionIndex, eventIndex: eventIndex)
+    }
+
+    public var userId: String { get throws { try ffi.userId() } }
+    public var sessionId: String? { get throws { try ffi.sessionId() } }
+    public var sessionIndex: Int32? { get throws { try ffi.sessionIndex() } }
+    public var isInBackground: Bool { get throws { try ffi.isInBackground() } }
+    public var backgroundIndex: Int32 { get throws { try ffi.backgroundIndex() } }
+    public var foregroundIndex: Int32 { get throws { try ffi.foregroundIndex() } }
+    public var state: SessionState { get throws { try ffi.state() } }
+
+    /// Set when opening found a damaged file and moved it aside.
+    public var recovery: RecoveryReport? { get throws { try ffi.recovery() } }
+
+    /// Closes the database; later calls throw `SessionCoreError.Closed`.
+    public func close() throws { try ffi.closeStorage() }
+
+    private func notify(_ event: SessionEvent?) -> SessionEvent? {
+        if let event, event.isNewSession { onSessionUpdate?(event) }
+        return event
+    }
+}

@@ -1,0 +1,1 @@
+/* The header in include/ is the whole of this target; SwiftPM needs one source file. */
