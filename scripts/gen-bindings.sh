@@ -42,7 +42,7 @@ for language in "${languages[@]}"; do
         dart_bindgen_ensure
         out=bindings-dart/lib/src/generated
         rm -rf "$out" && mkdir -p "$out"
-        "$DART_BINDGEN" generate --library "$lib" --language dart --out-dir "$out" --config bindings-dart/uniffi-dart.toml
+        "$DART_BINDGEN" generate --no-format --out-dir "$out" --config bindings-dart/uniffi-dart.toml "$lib" >&2
         ;;
     *) die "unknown language '$language' (kotlin, swift, python, dart)" ;;
     esac

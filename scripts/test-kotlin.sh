@@ -15,7 +15,7 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
 (cd "$SESSIONCORE_ROOT/bindings-kotlin" &&
-    mvn -B -ntp -Dmaven.repo.local="$SESSIONCORE_CACHE/maven" \
+    mvn -B -ntp -Dstyle.color=never -Dmaven.repo.local="$SESSIONCORE_CACHE/maven" \
         -Dsessioncore.libdir="$(dirname "$lib")" test) 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e

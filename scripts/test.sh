@@ -6,7 +6,7 @@ set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 languages=("$@")
-[[ ${#languages[@]} -gt 0 ]] || languages=(rust kotlin swift python)
+[[ ${#languages[@]} -gt 0 ]] || languages=(rust kotlin swift python dart docs)
 SESSIONCORE_RESULTS_DIR="$(mktemp -d)"
 export SESSIONCORE_RESULTS_DIR
 trap 'rm -rf "$SESSIONCORE_RESULTS_DIR"' EXIT
@@ -18,6 +18,8 @@ for language in "${languages[@]}"; do
     log="$SESSIONCORE_RESULTS_DIR/$language.log"
     "$script" 2>&1 | tee "$log"
     status=${PIPESTATUS[0]}
+    # Strip colour codes: a runner may leave some before our summary line.
+    sed -i 's/\x1b\[[0-9;]*m//g' "$log"
     line="$(grep -E "^$language: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)"
     passed="$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")"
     failed="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"

@@ -1,0 +1,142 @@
+/// sessioncore for Dart and Flutter: the shared session engine through its
+/// generated FFI bindings, with the clock and the on-session-update callback
+/// every language's wrapper adds.
+import 'src/generated/sessioncore.dart' as gen;
+
+export 'src/generated/sessioncore.dart'
+    show TrackerConfig, SessionEvent, SessionState, RecoveryReport, NewSessionReason, configureDefaultBindings;
+
+/// Supplies "now" in epoch milliseconds; tests inject their own.
+typedef Clock = int Function();
+
+int systemClock() => DateTime.now().millisecondsSinceEpoch;
+
+/// Every sessioncore failure; [kind] is the same name in every language.
+sealed class SessionCoreException implements Exception {
+  const SessionCoreException(this.detail);
+
+  final String detail;
+
+  String get kind;
+
+  @override
+  String toString() => '$kind: $detail';
+}
+
+/// A configuration value is unusable; [field] names it (e.g. `foregroundTimeoutMs`).
+final class InvalidConfigException extends SessionCoreException {
+  const InvalidConfigException(this.field, String detail) : super(detail);
+  final String field;
+  @override
+  String get kind => 'InvalidConfig';
+}
+
+/// A call argument is unusable; [argument] names it (e.g. `customId`).
+final class InvalidArgumentException extends SessionCoreException {
+  const InvalidArgumentException(this.argument, String detail) : super(detail);
+  final String argument;
+  @override
+  String get kind => 'InvalidArgument';
+}
+
+/// SQLite could not read or write; nothing committed was lost.
+final class StorageException extends SessionCoreException {
+  const StorageException(super.detail);
+  @override
+  String get kind => 'Storage';
+}
+
+/// The tracker was closed.
+final class ClosedException extends SessionCoreException {
+  const ClosedException(super.detail);
+  @override
+  String get kind => 'Closed';
+}
+
+/// A bug in sessioncore (a caught panic); the stored state is unchanged.
+final class InternalException extends SessionCoreException {
+  const InternalException(super.detail);
+  @override
+  String get kind => 'Internal';
+}
+
+T _translatingErrors<T>(T Function() call) {
+  try {
+    return call();
+  } on gen.SessionCoreErrorException catch (e) {
+    throw switch (e) {
+      gen.SessionCoreErrorExceptionInvalidConfig(:final field, :final detail) => InvalidConfigException(field, detail),
+      gen.SessionCoreErrorExceptionInvalidArgument(:final argument, :final detail) =>
+        InvalidArgumentException(argument, detail),
+      gen.SessionCoreErrorExceptionStorage(:final detail) => StorageException(detail),
+      gen.SessionCoreErrorExceptionClosed(:final detail) => ClosedException(detail),
+      gen.SessionCoreErrorExceptionInternal(:final detail) => InternalException(detail),
+    };
+  }
+}
+
+/// A session tracker for one namespace of one SQLite file. Every call throws
+/// a [SessionCoreException] on failure. Call [close] when done.
+class SessionTracker {
+  SessionTracker._(this._ffi, this._clock);
+
+  /// Opens (creating, migrating or recovering) [path] for [namespace].
+  factory SessionTracker.open(
+    String path, {
+    String namespace = 'default',
+    gen.TrackerConfig config = const gen.TrackerConfig(),
+    Clock clock = systemClock,
+  }) =>
+      SessionTracker._(_translatingErrors(() => gen.SessionTracker.open(path, namespace, config)), clock);
+
+  final gen.SessionTracker _ffi;
+  final Clock _clock;
+
+  /// Called once per new session, with the event that started it.
+  void Function(gen.SessionEvent event)? onSessionUpdate;
+
+  /// Tracks a plain event; [eventId] is its UUID, or null to have one generated.
+  gen.SessionEvent? track({String? eventId}) => _notify(_translatingErrors(() => _ffi.track(_clock(), eventId)));
+
+  /// The app went to the background; null when it already was (or no session applies).
+  gen.SessionEvent? background({String? eventId}) =>
+      _notify(_translatingErrors(() => _ffi.background(_clock(), eventId)));
+
+  /// The app came to the foreground; null when it already was (or no session applies).
+  gen.SessionEvent? foreground({String? eventId}) =>
+      _notify(_translatingErrors(() => _ffi.foreground(_clock(), eventId)));
+
+  /// Switches to manual mode and starts a session now (RudderStack's manual sessions).
+  void startManualSession({int? customId}) => _translatingErrors(() => _ffi.startManualSession(_clock(), customId));
+
+  void startNewSession() => _translatingErrors(_ffi.startNewSession);
+  void endSession() => _translatingErrors(_ffi.endSession);
+  void pause() => _translatingErrors(_ffi.pause);
+  void resume() => _translatingErrors(_ffi.resume);
+  void setAnonymous(bool anonymous) => _translatingErrors(() => _ffi.setAnonymous(anonymous));
+  void setAppUserId(String? appUserId) => _translatingErrors(() => _ffi.setAppUserId(appUserId));
+
+  /// Test hook: overwrite the current session's indexes.
+  void setIndexesForTesting(int sessionIndex, int eventIndex) =>
+      _translatingErrors(() => _ffi.setIndexesForTesting(sessionIndex, eventIndex));
+
+  String get userId => _translatingErrors(_ffi.userId);
+  String? get sessionId => _translatingErrors(_ffi.sessionId);
+  int? get sessionIndex => _translatingErrors(_ffi.sessionIndex);
+  bool get isInBackground => _translatingErrors(_ffi.isInBackground);
+  int get backgroundIndex => _translatingErrors(_ffi.backgroundIndex);
+  int get foregroundIndex => _translatingErrors(_ffi.foregroundIndex);
+  gen.SessionState get state => _translatingErrors(_ffi.state);
+
+  /// Set when opening found a damaged file and moved it aside.
+  gen.RecoveryReport? get recovery => _translatingErrors(_ffi.recovery);
+
+  /// Closes the database; later calls throw [ClosedException]. The native
+  /// handle itself is freed by the generated finalizer.
+  void close() => _translatingErrors(_ffi.closeStorage);
+
+  gen.SessionEvent? _notify(gen.SessionEvent? event) {
+    if (event != null && event.isNewSession) onSessionUpdate?.call(event);
+    return event;
+  }
+}

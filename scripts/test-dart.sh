@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Dart: generates the bindings with the pinned uniffi-bindgen-dart and checks
+# them statically (every .dart file parses; every native symbol the code looks
+# up is exported by the built library), proves those checks can fail, and
+# runs the `dart test` conformance runner where a Dart SDK exists. Without
+# one, the runtime runner is reported as skipped, never as passed.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/summary.sh"
+source "$(dirname "$0")/lib/dart-toolchain.sh"
+
+lib="$(build_host_library)"
+"$SESSIONCORE_ROOT/scripts/gen-bindings.sh" dart
+dart_treesitter_ensure
+check() { "$DART_CHECK_PYTHON" "$SESSIONCORE_ROOT/scripts/dart_static_check.py" "$@"; }
+passed=0 failed=0
+
+if check "$lib" "$SESSIONCORE_ROOT/bindings-dart"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+# The checks must be able to fail: a broken file, and a library without the symbols.
+broken="$(mktemp -d)"
+trap 'rm -rf "$broken"' EXIT
+cp "$SESSIONCORE_ROOT/bindings-dart/lib/sessioncore.dart" "$broken/broken.dart"
+echo 'class Broken { void f( { }' >>"$broken/broken.dart"
+if check "$lib" "$broken" >/dev/null; then
+    echo "FAIL the syntax check accepted a broken file"
+    failed=$((failed + 1))
+else
+    passed=$((passed + 1))
+fi
+libc="$(ldd "$lib" | awk '/libc\.so/ {print $3}')"
+if check "$libc" "$SESSIONCORE_ROOT/bindings-dart/lib" >/dev/null; then
+    echo "FAIL the symbol check accepted a library that lacks the symbols"
+    failed=$((failed + 1))
+else
+    passed=$((passed + 1))
+fi
+
+runtime_skipped=0 reason=""
+if command -v dart >/dev/null 2>&1; then
+    if (cd "$SESSIONCORE_ROOT/bindings-dart" && dart pub get &&
+        SESSIONCORE_LIBRARY="$lib" SESSIONCORE_SCENARIO_DIR="$SESSIONCORE_ROOT/tests/scenarios" dart test); then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+    fi
+else
+    runtime_skipped=1
+    reason="dart runtime runner (bindings-dart/test): no Dart SDK on this machine (none can be installed here); run scripts/test-dart.sh where 'dart' is on the PATH"
+    if [[ -n "${SESSIONCORE_RESULTS_DIR:-}" ]]; then
+        for scenario in $(scenario_dirs); do
+            for file in "$scenario"/*.json; do
+                printf '%s\tskip\tno Dart SDK\n' "$(basename "$file" .json)"
+            done
+        done >"$SESSIONCORE_RESULTS_DIR/dart.tsv"
+    fi
+fi
+summarize dart "$passed" "$failed" "$runtime_skipped" "$reason"
+[[ $failed -eq 0 ]]
