@@ -24,6 +24,7 @@ let package = Package(
         ),
         .target(name: "SessionCoreBindings", dependencies: ["SessionCoreFFI"]),
         .target(name: "SessionCore", dependencies: ["SessionCoreBindings"]),
+        .executableTarget(name: "SessionCoreBench", dependencies: ["SessionCore"]),
         .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore"]),
     ]
 )

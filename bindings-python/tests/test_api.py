@@ -86,3 +86,29 @@ def test_two_trackers_on_one_file_stay_consistent(db):
         assert b.track().event_index == 2
         assert a.track().event_index == 3
         assert a.user_id == b.user_id
+
+
+def _set_user_version(path: str, version: int) -> None:
+    # user_version is the big-endian int at byte 60 of the database header.
+    with open(path, "r+b") as f:
+        f.seek(60)
+        f.write(version.to_bytes(4, "big"))
+
+
+def test_a_file_that_is_not_a_database_is_recovered_not_a_crash(db):
+    Path(db).write_bytes(b"definitely not sqlite " * 400)
+    with SessionTracker(db, clock=lambda: T0) as tracker:
+        assert tracker.recovery is not None
+        assert Path(tracker.recovery.moved_to).read_bytes().startswith(b"definitely not sqlite")
+        assert tracker.track().is_new_session
+
+
+def test_a_newer_schema_is_refused_untouched(db):
+    with SessionTracker(db, clock=lambda: T0) as tracker:
+        tracker.track()
+    _set_user_version(db, 99)
+    before = Path(db).read_bytes()
+    with pytest.raises(SessionCoreError.Storage) as raised:
+        SessionTracker(db)
+    assert "newer" in raised.value.detail
+    assert Path(db).read_bytes() == before

@@ -245,3 +245,46 @@ fn a_closed_tracker_says_so() {
     assert_eq!(kind(tracker.track(T0, None)), "Closed");
     assert_eq!(kind(tracker.state()), "Closed");
 }
+
+#[test]
+fn disk_full_mid_commit_is_a_storage_error_and_keeps_what_was_committed() {
+    let dir = Dir::new("disk-full");
+    let db = dir.db().display().to_string();
+    open(&dir.db(), "default").unwrap().close_storage().unwrap();
+    // Each namespace adds a row, so the file grows until a file-size limit
+    // (64 KiB) makes a commit fail as a full disk would; SIGXFSZ is ignored
+    // so that the write fails instead of killing the process.
+    let script = format!(
+        "ulimit -f 64; trap '' XFSZ; n=0; while [ $n -lt 2000 ]; do \
+         \"{bin}\" --db \"{db}\" --namespace \"$(printf 'namespace-%0100d' $n)\" track --at 1700000000000 \
+         >/dev/null 2>\"{db}.err\" || break; n=$((n + 1)); done; echo $n",
+        bin = env!("CARGO_BIN_EXE_sessioncore"),
+    );
+    let output = Command::new("bash").arg("-c").arg(&script).output().unwrap();
+    let committed: i64 = String::from_utf8_lossy(&output.stdout).trim().parse().unwrap();
+    let error = std::fs::read_to_string(format!("{db}.err")).unwrap();
+    assert!(
+        committed > 10 && committed < 2000,
+        "the limit stopped the run after {committed} events"
+    );
+    assert!(error.contains("Storage"), "the failing call reported: {error}");
+
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    let check: String = conn.pragma_query_value(None, "integrity_check", |r| r.get(0)).unwrap();
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM namespace_state", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        (check.as_str(), rows),
+        ("ok", committed),
+        "exactly the committed events survive"
+    );
+    drop(conn);
+    let last = format!("namespace-{:0100}", committed - 1);
+    let tracker = open(&dir.db(), &last).unwrap();
+    assert_eq!(tracker.state().unwrap().event_index, Some(1));
+    assert!(
+        tracker.track(T0 + 10_000, None).unwrap().is_some(),
+        "writable again without the limit"
+    );
+}

@@ -107,3 +107,32 @@ class ApiTest {
         }
     }
 }
+
+/** Damaged and hostile files through the JVM binding: typed errors or recovery, never a crash. */
+class HostileStorageTest {
+    @TempDir
+    lateinit var dir: File
+
+    private val db get() = File(dir, "sessions.db")
+
+    @Test
+    fun aFileThatIsNotADatabaseIsMovedAsideAndReplaced() {
+        db.writeText("definitely not sqlite ".repeat(400))
+        SessionTracker.open(db.path).use { tracker ->
+            val recovery = tracker.recovery!!
+            assertTrue(File(recovery.movedTo).readText().startsWith("definitely not sqlite"))
+            assertTrue(tracker.track()!!.isNewSession)
+        }
+    }
+
+    @Test
+    fun aNewerSchemaIsRefusedUntouched() {
+        SessionTracker.open(db.path).use { it.track() }
+        // user_version is the big-endian int at byte 60 of the database header.
+        java.io.RandomAccessFile(db, "rw").use { it.seek(60); it.writeInt(99) }
+        val before = db.readBytes()
+        val error = assertThrows<SessionCoreException.Storage> { SessionTracker.open(db.path) }
+        assertTrue("newer" in error.detail, error.detail)
+        assertTrue(before.contentEquals(db.readBytes()))
+    }
+}

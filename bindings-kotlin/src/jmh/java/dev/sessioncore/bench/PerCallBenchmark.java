@@ -1,0 +1,67 @@
+package dev.sessioncore.bench;
+
+import dev.sessioncore.SessionTracker;
+import dev.sessioncore.TrackerConfig;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Per-call cost of the Kotlin/JVM binding (stock uniffi + JNA): `track` and a
+ * trivial getter, on a tmpfs database so that no fsync hides the binding's
+ * own cost. Compare with the Rust rows of the same names (`tmpfs/*` in
+ * `cargo bench -p sessioncore --bench tracking`).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class PerCallBenchmark {
+    private Path directory;
+    private SessionTracker tracker;
+    private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
+
+    @Setup(Level.Trial)
+    public void open() throws Exception {
+        Path base = new File("/dev/shm").isDirectory() ? Paths.get("/dev/shm") : Paths.get(System.getProperty("java.io.tmpdir"));
+        directory = Files.createTempDirectory(base, "sessioncore-jmh-");
+        tracker = SessionTracker.open(directory.resolve("sessions.db").toString(), "default",
+                new TrackerConfig(), now::incrementAndGet);
+        tracker.track(null);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws Exception {
+        tracker.close();
+        try (var files = Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+
+    @Benchmark
+    public Object track() {
+        return tracker.track(null);
+    }
+
+    @Benchmark
+    public Object getterSessionIndex() {
+        return tracker.getSessionIndex();
+    }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Per-call cost of `track` and of a trivial getter through each binding, next
+# to the same call from Rust, all on a tmpfs database (no fsync) in one run.
+# Rust: criterion (the `tmpfs` group); Kotlin: JMH; Swift and Python: their
+# own median-of-rounds harnesses. Prints one Markdown table.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/swift-toolchain.sh"
+cd "$SESSIONCORE_ROOT"
+lib="$(build_host_library)"
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+echo "== Rust (criterion)" >&2
+cargo bench -p sessioncore --bench tracking -- tmpfs >&2
+python3 - "$results/rust.json" <<'PY'
+import json, sys
+from pathlib import Path
+out = {}
+for name in ("track", "getter_session_index"):
+    data = json.loads(Path(f"target/criterion/tmpfs/{name}/new/estimates.json").read_text())
+    out[name] = {"median_ns": data["median"]["point_estimate"], "mad_ns": data["median_abs_dev"]["point_estimate"]}
+Path(sys.argv[1]).write_text(json.dumps(out))
+PY
+
+echo "== Python" >&2
+scripts/gen-bindings.sh python
+python3 bindings-python/bench/per_call.py >"$results/python.json"
+
+echo "== Swift" >&2
+scripts/gen-bindings.sh swift
+swift_toolchain_ensure
+SWIFT_RUN_ENV="SESSIONCORE_LIB_DIR=$(dirname "$lib")" swift_run "$SESSIONCORE_ROOT/bindings-swift" \
+    swift run -c release --scratch-path "$SESSIONCORE_ROOT/target/swift-build-release" SessionCoreBench \
+    | tail -1 >"$results/swift.json"
+
+echo "== Kotlin (JMH)" >&2
+scripts/gen-bindings.sh kotlin
+(cd bindings-kotlin &&
+    mvn -B -q -ntp -Dstyle.color=never -Dmaven.repo.local="$SESSIONCORE_CACHE/maven" -Pjmh -DskipTests test-compile \
+        dependency:build-classpath -Dmdep.outputFile=target/jmh-classpath.txt -Dmdep.includeScope=test >&2 &&
+    java -Djna.library.path="$(dirname "$lib")" \
+        -cp "target/classes:target/test-classes:$(cat target/jmh-classpath.txt)" \
+        org.openjdk.jmh.Main PerCallBenchmark -rf json -rff "$results/jmh.json" >&2)
+python3 - "$results/jmh.json" "$results/kotlin.json" <<'PY'
+import json, sys
+from pathlib import Path
+names = {"track": "track", "getterSessionIndex": "getter_session_index"}
+out = {}
+for entry in json.loads(Path(sys.argv[1]).read_text()):
+    name = names[entry["benchmark"].rsplit(".", 1)[1]]
+    pct = entry["primaryMetric"]["scorePercentiles"]
+    # SampleTime in µs: the median, and half the interquartile range as spread.
+    out[name] = {"median_ns": pct["50.0"] * 1000, "mad_ns": (pct["75.0"] - pct["25.0"]) * 500}
+Path(sys.argv[2]).write_text(json.dumps(out))
+PY
+
+python3 - "$results" <<'PY'
+import json, sys
+from pathlib import Path
+results = Path(sys.argv[1])
+rust = json.loads((results / "rust.json").read_text())
+def fmt(ns): return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.0f} ns"
+print("| call | language | median | spread | over Rust |")
+print("|---|---|---:|---:|---:|")
+for call in ("track", "getter_session_index"):
+    for language in ("rust", "kotlin", "swift", "python"):
+        row = json.loads((results / f"{language}.json").read_text())[call]
+        over = row["median_ns"] - rust[call]["median_ns"]
+        print(f"| `{call}` | {language} | {fmt(row['median_ns'])} | ±{fmt(row['mad_ns'])} | {'—' if language == 'rust' else fmt(over)} |")
+PY
