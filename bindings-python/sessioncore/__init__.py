@@ -8,16 +8,19 @@ import time
 from typing import Callable, Optional
 
 from ._ffi import (
+    LogLevel,
     NewSessionReason,
     RecoveryReport,
     SessionCoreError,
     SessionEvent,
     SessionState,
     TrackerConfig,
+    set_log_level,
 )
 from ._ffi import SessionTracker as _FfiTracker
 
 __all__ = [
+    "LogLevel",
     "NewSessionReason",
     "RecoveryReport",
     "SessionCoreError",
@@ -25,6 +28,7 @@ __all__ = [
     "SessionState",
     "SessionTracker",
     "TrackerConfig",
+    "set_log_level",
     "system_clock_ms",
 ]
 

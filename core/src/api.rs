@@ -278,6 +278,7 @@ impl SessionTracker {
     /// Opens (creating, migrating or recovering) `path` for `namespace`.
     #[uniffi::constructor]
     pub fn open(path: String, namespace: String, config: TrackerConfig) -> Result<Arc<Self>, SessionCoreError> {
+        crate::logging::ensure_installed();
         guarded(|| {
             let tracker = Tracker::open(Path::new(&path), &namespace, config.into())?;
             Ok(Arc::new(SessionTracker {

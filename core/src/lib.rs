@@ -6,12 +6,14 @@
 mod api;
 mod engine;
 mod error;
+mod logging;
 pub mod scenario;
 mod storage;
 mod tracker;
 
 pub use api::{RecoveryReport, SessionCoreError, SessionEvent, SessionState, SessionTracker, TrackerConfig};
 pub use engine::{format_iso8601, NewSessionReason, NIL_UUID};
+pub use logging::{set_log_level, LogLevel};
 pub use storage::SCHEMA_VERSION;
 
 uniffi::setup_scaffolding!();

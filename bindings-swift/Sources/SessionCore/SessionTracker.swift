@@ -109,3 +109,10 @@ public final class SessionTracker: @unchecked Sendable {
         return event
     }
 }
+
+public typealias LogLevel = SessionCoreBindings.LogLevel
+
+/// Sets how much of the core's logging reaches the unified log (default `.warn`).
+public func setLogLevel(_ level: LogLevel) throws {
+    try SessionCoreBindings.setLogLevel(level: level)
+}

@@ -8,3 +8,7 @@ typealias SessionEvent = dev.sessioncore.ffi.SessionEvent
 typealias SessionState = dev.sessioncore.ffi.SessionState
 typealias RecoveryReport = dev.sessioncore.ffi.RecoveryReport
 typealias NewSessionReason = dev.sessioncore.ffi.NewSessionReason
+typealias LogLevel = dev.sessioncore.ffi.LogLevel
+
+/** Sets how much of the core's logging reaches Logcat (default [LogLevel.WARN]). */
+fun setLogLevel(level: LogLevel) = translatingErrors { dev.sessioncore.ffi.setLogLevel(level) }
