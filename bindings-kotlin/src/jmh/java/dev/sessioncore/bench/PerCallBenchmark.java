@@ -1,7 +1,7 @@
 package dev.sessioncore.bench;
 
 import dev.sessioncore.SessionTracker;
-import dev.sessioncore.TrackerConfig;
+import dev.sessioncore.ffi.TrackerConfig;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
