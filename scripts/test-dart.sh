@@ -2,8 +2,8 @@
 # Dart: generates the bindings with the pinned uniffi-bindgen-dart and checks
 # them statically (every .dart file parses; every native symbol the code looks
 # up is exported by the built library), proves those checks can fail, and
-# runs the `dart test` conformance runner where a Dart SDK exists. Without
-# one, the runtime runner is reported as skipped, never as passed.
+# runs the conformance runner (`flutter test`) where a Flutter SDK exists.
+# Without one, the runtime runner is reported as skipped, never as passed.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/summary.sh"
@@ -36,21 +36,29 @@ else
     passed=$((passed + 1))
 fi
 
+# The plugin package must declare itself an FFI plugin for Android and iOS.
+if "$DART_CHECK_PYTHON" - "$SESSIONCORE_ROOT/bindings-dart/pubspec.yaml" <<'PY'
+import sys, yaml
+platforms = yaml.safe_load(open(sys.argv[1]))["flutter"]["plugin"]["platforms"]
+assert all(platforms[p]["ffiPlugin"] is True for p in ("android", "ios")), platforms
+PY
+then passed=$((passed + 1)); else echo "FAIL pubspec.yaml does not declare the android and ios FFI plugin"; failed=$((failed + 1)); fi
+
 runtime_skipped=0 reason=""
-if command -v dart >/dev/null 2>&1; then
-    if (cd "$SESSIONCORE_ROOT/bindings-dart" && dart pub get &&
-        SESSIONCORE_LIBRARY="$lib" SESSIONCORE_SCENARIO_DIR="$SESSIONCORE_ROOT/tests/scenarios" dart test); then
+if command -v flutter >/dev/null 2>&1; then
+    if (cd "$SESSIONCORE_ROOT/bindings-dart" && flutter pub get &&
+        SESSIONCORE_LIBRARY="$lib" SESSIONCORE_SCENARIO_DIR="$SESSIONCORE_ROOT/tests/scenarios" flutter test); then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))
     fi
 else
     runtime_skipped=1
-    reason="dart runtime runner (bindings-dart/test): no Dart SDK on this machine (none can be installed here); run scripts/test-dart.sh where 'dart' is on the PATH"
+    reason="dart runtime runner (bindings-dart/test, flutter test): no Flutter SDK on this machine (none can be installed here); run scripts/test-dart.sh where 'flutter' is on the PATH"
     if [[ -n "${SESSIONCORE_RESULTS_DIR:-}" ]]; then
         for scenario in $(scenario_dirs); do
             for file in "$scenario"/*.json; do
-                printf '%s\tskip\tno Dart SDK\n' "$(basename "$file" .json)"
+                printf '%s\tskip\tno Flutter SDK\n' "$(basename "$file" .json)"
             done
         done >"$SESSIONCORE_RESULTS_DIR/dart.tsv"
     fi

@@ -6,7 +6,7 @@ set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 languages=("$@")
-[[ ${#languages[@]} -gt 0 ]] || languages=(rust kotlin swift python dart docs size)
+[[ ${#languages[@]} -gt 0 ]] || languages=(rust kotlin swift python dart android workflows docs size versions)
 SESSIONCORE_RESULTS_DIR="$(mktemp -d)"
 export SESSIONCORE_RESULTS_DIR
 trap 'rm -rf "$SESSIONCORE_RESULTS_DIR"' EXIT
@@ -35,7 +35,10 @@ for language in "${languages[@]}"; do
     total_failed=$((total_failed + failed))
 done
 
-"$SESSIONCORE_ROOT/scripts/parity.sh" "$SESSIONCORE_RESULTS_DIR" || total_failed=$((total_failed + 1))
+# The parity table needs at least one scenario replay among the stages run.
+if [[ " ${languages[*]} " =~ \ (rust|kotlin|swift|python|dart)\  ]]; then
+    "$SESSIONCORE_ROOT/scripts/parity.sh" "$SESSIONCORE_RESULTS_DIR" || total_failed=$((total_failed + 1))
+fi
 for note in "${notes[@]}"; do [[ -n "$note" ]] && echo "$note"; done
 echo "${total_passed} passed, ${total_failed} failed"
 [[ $total_failed -eq 0 ]]

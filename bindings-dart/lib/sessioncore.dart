@@ -1,10 +1,33 @@
 /// sessioncore for Dart and Flutter: the shared session engine through its
 /// generated FFI bindings, with the clock and the on-session-update callback
 /// every language's wrapper adds.
+import 'dart:ffi' show DynamicLibrary;
+import 'dart:io' show Platform;
+
 import 'src/generated/sessioncore.dart' as gen;
 
 export 'src/generated/sessioncore.dart'
-    show TrackerConfig, SessionEvent, SessionState, RecoveryReport, NewSessionReason, configureDefaultBindings;
+    show TrackerConfig, SessionEvent, SessionState, RecoveryReport, NewSessionReason, LogLevel;
+export 'src/lifecycle.dart' show SessionLifecycleBinding;
+
+bool _libraryLoaded = false;
+
+/// Loads the native library: from [libraryPath] when given, else where the
+/// plugin puts it on each platform (linked into the app on iOS and macOS,
+/// `libsessioncore.so` from the APK on Android). Called by the first
+/// [SessionTracker.open] when the app has not called it.
+void loadSessionCore({String? libraryPath}) {
+  final library = libraryPath != null
+      ? DynamicLibrary.open(libraryPath)
+      : Platform.isIOS || Platform.isMacOS
+          ? DynamicLibrary.process()
+          : DynamicLibrary.open(Platform.isWindows ? 'sessioncore.dll' : 'libsessioncore.so');
+  gen.configureDefaultBindings(dynamicLibrary: library);
+  _libraryLoaded = true;
+}
+
+/// Sets how much of the core's logging reaches the platform log (default warn).
+void setLogLevel(gen.LogLevel level) => _translatingErrors(() => gen.setLogLevel(level));
 
 /// Supplies "now" in epoch milliseconds; tests inject their own.
 typedef Clock = int Function();
@@ -86,8 +109,10 @@ class SessionTracker {
     String namespace = 'default',
     gen.TrackerConfig config = const gen.TrackerConfig(),
     Clock clock = systemClock,
-  }) =>
-      SessionTracker._(_translatingErrors(() => gen.SessionTracker.open(path, namespace, config)), clock);
+  }) {
+    if (!_libraryLoaded) loadSessionCore();
+    return SessionTracker._(_translatingErrors(() => gen.SessionTracker.open(path, namespace, config)), clock);
+  }
 
   final gen.SessionTracker _ffi;
   final Clock _clock;

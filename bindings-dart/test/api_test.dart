@@ -3,11 +3,11 @@
 import 'dart:io';
 
 import 'package:sessioncore/sessioncore.dart';
-import 'package:test/test.dart';
+import 'package:flutter_test/flutter_test.dart';
 
 void main() {
   final library = Platform.environment['SESSIONCORE_LIBRARY'];
-  if (library != null) configureDefaultBindings(libraryPath: library);
+  if (library != null) loadSessionCore(libraryPath: library);
   const t0 = 1700000000000;
   late Directory dir;
   late String db;

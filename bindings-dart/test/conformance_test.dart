@@ -3,13 +3,13 @@
 import 'dart:io';
 
 import 'package:sessioncore/sessioncore.dart';
-import 'package:test/test.dart';
+import 'package:flutter_test/flutter_test.dart';
 
 import 'scenario_runner.dart';
 
 void main() {
   final library = Platform.environment['SESSIONCORE_LIBRARY'];
-  if (library != null) configureDefaultBindings(libraryPath: library);
+  if (library != null) loadSessionCore(libraryPath: library);
   final results = <String>[];
 
   final files = scenarioFiles();

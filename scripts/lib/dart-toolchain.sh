@@ -19,11 +19,11 @@ dart_bindgen_ensure() {
 
 dart_treesitter_ensure() {
     DART_CHECK_PYTHON="$DART_CHECK_VENV/bin/python"
-    if [[ -x "$DART_CHECK_PYTHON" ]] && "$DART_CHECK_PYTHON" -c 'import tree_sitter, tree_sitter_dart' 2>/dev/null; then
+    if [[ -x "$DART_CHECK_PYTHON" ]] && "$DART_CHECK_PYTHON" -c 'import tree_sitter, tree_sitter_dart, yaml' 2>/dev/null; then
         return
     fi
     need python3 "install CPython 3.9 or newer"
     python3 -m venv "$DART_CHECK_VENV" || die "could not create $DART_CHECK_VENV"
-    "$DART_CHECK_PYTHON" -m pip install --quiet "tree-sitter==0.26.*" "tree-sitter-dart==0.1.0" ||
-        die "could not install tree-sitter and tree-sitter-dart from PyPI"
+    "$DART_CHECK_PYTHON" -m pip install --quiet "tree-sitter==0.26.*" "tree-sitter-dart==0.1.0" "pyyaml==6.*" ||
+        die "could not install tree-sitter, tree-sitter-dart and pyyaml from PyPI"
 }

@@ -1,0 +1,1 @@
+check-versions.sh
