@@ -38,20 +38,29 @@ echo "== Kotlin (JMH)" >&2
 scripts/gen-bindings.sh kotlin
 (cd bindings-kotlin &&
     mvn -B -q -ntp -Dstyle.color=never -Dmaven.repo.local="$SESSIONCORE_CACHE/maven" -Pjmh -DskipTests test-compile \
-        dependency:build-classpath -Dmdep.outputFile=target/jmh-classpath.txt -Dmdep.includeScope=test >&2 &&
+        dependency:build-classpath -Dmdep.outputFile=target/jmh/classpath.txt -Dmdep.includeScope=test >&2 &&
     java -Djna.library.path="$(dirname "$lib")" \
-        -cp "target/classes:target/test-classes:$(cat target/jmh-classpath.txt)" \
+        -cp "target/jmh/classes:target/jmh/test-classes:$(cat target/jmh/classpath.txt)" \
         org.openjdk.jmh.Main PerCallBenchmark -rf json -rff "$results/jmh.json" >&2)
 python3 - "$results/jmh.json" "$results/kotlin.json" <<'PY'
 import json, sys
 from pathlib import Path
-names = {"track": "track", "getterSessionIndex": "getter_session_index"}
+names = {"track": "track", "trackGeneratedJna": "track_generated_jna", "getterSessionIndex": "getter_session_index"}
 out = {}
 for entry in json.loads(Path(sys.argv[1]).read_text()):
     name = names[entry["benchmark"].rsplit(".", 1)[1]]
-    pct = entry["primaryMetric"]["scorePercentiles"]
-    # SampleTime in µs: the median, and half the interquartile range as spread.
-    out[name] = {"median_ns": pct["50.0"] * 1000, "mad_ns": (pct["75.0"] - pct["25.0"]) * 500}
+    # SampleTime in µs; JMH reports no quartiles, so take them from the raw
+    # histogram: the median, and half the interquartile range as spread.
+    samples = sorted((value, count) for fork in entry["primaryMetric"]["rawDataHistogram"]
+                     for iteration in fork for value, count in iteration)
+    total = sum(count for _, count in samples)
+    def quantile(q):
+        seen = 0
+        for value, count in samples:
+            seen += count
+            if seen >= q * total:
+                return value
+    out[name] = {"median_ns": quantile(0.5) * 1000, "mad_ns": (quantile(0.75) - quantile(0.25)) * 500}
 Path(sys.argv[2]).write_text(json.dumps(out))
 PY
 
@@ -63,9 +72,14 @@ rust = json.loads((results / "rust.json").read_text())
 def fmt(ns): return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.0f} ns"
 print("| call | language | median | spread | over Rust |")
 print("|---|---|---:|---:|---:|")
-for call in ("track", "getter_session_index"):
-    for language in ("rust", "kotlin", "swift", "python"):
-        row = json.loads((results / f"{language}.json").read_text())[call]
-        over = row["median_ns"] - rust[call]["median_ns"]
-        print(f"| `{call}` | {language} | {fmt(row['median_ns'])} | ±{fmt(row['mad_ns'])} | {'—' if language == 'rust' else fmt(over)} |")
+rows = [("track", "rust", "Rust"), ("track", "kotlin", "Kotlin (JNI fast path)"),
+        ("track_generated_jna", "kotlin", "Kotlin (generated uniffi + JNA)"), ("track", "swift", "Swift"),
+        ("track", "python", "Python"), ("getter_session_index", "rust", "Rust"),
+        ("getter_session_index", "kotlin", "Kotlin (generated uniffi + JNA)"),
+        ("getter_session_index", "swift", "Swift"), ("getter_session_index", "python", "Python")]
+for call, language, title in rows:
+    row = json.loads((results / f"{language}.json").read_text())[call]
+    base = "track" if call.startswith("track") else call
+    over = row["median_ns"] - rust[base]["median_ns"]
+    print(f"| `{base}` | {title} | {fmt(row['median_ns'])} | ±{fmt(row['mad_ns'])} | {'—' if language == 'rust' else fmt(over)} |")
 PY

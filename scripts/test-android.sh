@@ -28,6 +28,9 @@ for class in dev/sessioncore/SessionTracker.class dev/sessioncore/ffi/SessionTra
 done
 check "the native library is stripped" "! readelf -S '$unpacked/jni/host/libsessioncore.so' | grep -q '\.symtab'"
 check "the proguard rules keep JNA" "grep -q 'com.sun.jna' '$unpacked/proguard.txt'"
+check "the proguard rules keep the JNI classes" "grep -qx -- '-keep class dev.sessioncore.\*\* { \*; }' '$unpacked/proguard.txt'"
+check "the library exports the JNI fast path" \
+    "nm -D --defined-only '$unpacked/jni/host/libsessioncore.so' | grep -q ' Java_dev_sessioncore_JvmFastPath_track$'"
 check "the POM declares JNA's Android artifact" \
     "grep -A2 '<artifactId>jna</artifactId>' target/android/sessioncore-$version.pom | grep -q '<type>aar</type>'"
 

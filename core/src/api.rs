@@ -262,15 +262,19 @@ impl SessionTracker {
 
 /// Turns a panic into `Internal` so that none crosses the FFI boundary; the
 /// tracker stays usable because a panicking update never committed.
-fn guarded<R>(call: impl FnOnce() -> Result<R, SessionCoreError>) -> Result<R, SessionCoreError> {
-    catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|panic| {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic without a message".into());
-        Err(SessionCoreError::Internal { detail: message })
-    })
+pub(crate) fn guarded<R>(call: impl FnOnce() -> Result<R, SessionCoreError>) -> Result<R, SessionCoreError> {
+    catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|panic| Err(panic_error(panic)))
+}
+
+// Not generic, so that every exported call shares one copy.
+#[inline(never)]
+fn panic_error(panic: Box<dyn std::any::Any + Send>) -> SessionCoreError {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic without a message".into());
+    SessionCoreError::Internal { detail: message }
 }
 
 #[uniffi::export]

@@ -6,6 +6,7 @@
 mod api;
 mod engine;
 mod error;
+mod jvm_fast_path;
 mod logging;
 pub mod scenario;
 mod storage;

@@ -28,7 +28,12 @@ fun interface SessionUpdateListener {
 class SessionTracker private constructor(
     private val ffi: FfiSessionTracker,
     private val clock: Clock,
+    useJvmFastPath: Boolean,
 ) : AutoCloseable {
+    private val fastPath: JvmFastPath.Adoption? = if (useJvmFastPath) JvmFastPath.adopt(this, ffi) else null
+
+    /** Whether the per-event calls take the JNI fast path (see [JvmFastPath]). */
+    val usesJvmFastPath: Boolean get() = fastPath != null
 
     /** Raised once per new session (from the event's `isNewSession` flag). */
     @Volatile
@@ -36,15 +41,15 @@ class SessionTracker private constructor(
 
     /** Tracks a plain event; [eventId] is its UUID, or null to have one generated. */
     @JvmOverloads
-    fun track(eventId: String? = null): SessionEvent? = notify(translatingErrors { ffi.track(clock.nowMs(), eventId) })
+    fun track(eventId: String? = null): SessionEvent? = eventCall(eventId, JvmFastPath::track, ffi::track)
 
     /** The app went to the background; null when it already was (or no session applies). */
     @JvmOverloads
-    fun background(eventId: String? = null): SessionEvent? = notify(translatingErrors { ffi.background(clock.nowMs(), eventId) })
+    fun background(eventId: String? = null): SessionEvent? = eventCall(eventId, JvmFastPath::background, ffi::background)
 
     /** The app came to the foreground; null when it already was (or no session applies). */
     @JvmOverloads
-    fun foreground(eventId: String? = null): SessionEvent? = notify(translatingErrors { ffi.foreground(clock.nowMs(), eventId) })
+    fun foreground(eventId: String? = null): SessionEvent? = eventCall(eventId, JvmFastPath::foreground, ffi::foreground)
 
     /** Switches to manual mode and starts a session now (RudderStack's manual sessions). */
     @JvmOverloads
@@ -80,9 +85,21 @@ class SessionTracker private constructor(
      * Closes the database; later calls throw [SessionCoreException.Closed].
      * The small native handle itself is freed by the generated cleaner.
      */
-    override fun close() = translatingErrors { ffi.closeStorage() }
+    override fun close() {
+        fastPath?.release()
+        translatingErrors { ffi.closeStorage() }
+    }
 
-    private fun notify(event: SessionEvent?): SessionEvent? {
+    private inline fun eventCall(
+        eventId: String?,
+        fast: (id: Long, nowMs: Long, eventId: ByteArray?) -> ByteArray,
+        generated: (nowMs: Long, eventId: String?) -> SessionEvent?,
+    ): SessionEvent? {
+        val nowMs = clock.nowMs()
+        val event = translatingErrors {
+            if (fastPath != null) JvmFastPath.decode(fast(fastPath.id, nowMs, eventId?.encodeToByteArray()))
+            else generated(nowMs, eventId)
+        }
         if (event != null && event.isNewSession) onSessionUpdate?.onSessionUpdate(event)
         return event
     }
@@ -96,6 +113,15 @@ class SessionTracker private constructor(
             namespace: String = "default",
             config: TrackerConfig = TrackerConfig(),
             clock: Clock = Clock.SYSTEM,
-        ): SessionTracker = SessionTracker(translatingErrors { FfiSessionTracker.open(path, namespace, config) }, clock)
+        ): SessionTracker = open(path, namespace, config, clock, useJvmFastPath = true)
+
+        /** Tests open trackers on the generated (JNA) path too, to replay the suite through both. */
+        internal fun open(
+            path: String,
+            namespace: String,
+            config: TrackerConfig,
+            clock: Clock,
+            useJvmFastPath: Boolean,
+        ): SessionTracker = SessionTracker(translatingErrors { FfiSessionTracker.open(path, namespace, config) }, clock, useJvmFastPath)
     }
 }

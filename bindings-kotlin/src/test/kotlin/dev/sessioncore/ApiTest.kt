@@ -97,6 +97,20 @@ class ApiTest {
     }
 
     @Test
+    fun perEventCallsTakeTheJniFastPathAndAgreeWithTheGeneratedPath() {
+        SessionTracker.open(db, clock = { t0 }).use { fast ->
+            SessionTracker.open(db, "default", TrackerConfig(), { t0 }, useJvmFastPath = false).use { generated ->
+                assertTrue(fast.usesJvmFastPath, "fast path off: ${JvmFastPath.unavailableBecause}")
+                assertFalse(generated.usesJvmFastPath)
+                val events = listOf(fast.track(), generated.track(), fast.background(), generated.foreground(), fast.track())
+                assertEquals(listOf(1, 2, 3, 4, 5), events.map { it!!.eventIndex })
+                assertEquals(1, events.map { it!!.sessionId }.toSet().size)
+                assertEquals(listOf(1, 1), listOf(fast.backgroundIndex, generated.foregroundIndex))
+            }
+        }
+    }
+
+    @Test
     fun threadsOnOneTrackerNeverShareAnEventIndex() {
         SessionTracker.open(db, clock = { t0 }).use { tracker ->
             val indexes = java.util.concurrent.ConcurrentLinkedQueue<Int>()

@@ -8,13 +8,23 @@ import org.junit.jupiter.api.TestFactory
 import java.io.File
 import java.util.Collections
 
-/** Every conformance scenario, each as its own test. */
+/**
+ * Every conformance scenario, each as its own test, replayed twice: with the
+ * per-event calls on the JNI fast path (what apps get) and on the generated
+ * JNA path, which must give the same answers.
+ */
 class ConformanceTest {
     @TestFactory
     fun scenarios(): List<DynamicTest> = ScenarioRunner.scenarioFiles().map { file ->
         DynamicTest.dynamicTest(file.nameWithoutExtension) {
             try {
-                ScenarioRunner(file).run()
+                for (useJvmFastPath in listOf(true, false)) {
+                    try {
+                        ScenarioRunner(file, useJvmFastPath).run()
+                    } catch (failure: ScenarioFailure) {
+                        throw ScenarioFailure("${if (useJvmFastPath) "JNI fast path" else "JNA path"}: ${failure.message}")
+                    }
+                }
                 results += "${file.nameWithoutExtension}\tpass\t"
             } catch (failure: Throwable) {
                 results += "${file.nameWithoutExtension}\tfail\t${failure.message?.replace('\n', ' ')}"

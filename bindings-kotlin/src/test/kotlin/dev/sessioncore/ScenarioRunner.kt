@@ -10,9 +10,10 @@ class ScenarioFailure(message: String) : AssertionError(message)
 
 /**
  * Replays one conformance scenario (docs/scenario-format.md) through the
- * Kotlin wrapper. The Rust runner (core/src/scenario/) is the reference.
+ * Kotlin wrapper, with its per-event calls on the JNI fast path or on the
+ * generated JNA path. The Rust runner (core/src/scenario/) is the reference.
  */
-class ScenarioRunner(private val file: File) {
+class ScenarioRunner(private val file: File, private val useJvmFastPath: Boolean = true) {
     private val scenario = JSONObject(file.readText())
     private val startMs = scenario.getLong("startMs")
     private val db = Files.createTempDirectory("sessioncore-kt-").resolve("sessions.db").toString()
@@ -65,7 +66,10 @@ class ScenarioRunner(private val file: File) {
         }
     }
 
-    private fun open(namespace: String, config: TrackerConfig) = SessionTracker.open(db, namespace, config, clock)
+    private fun open(namespace: String, config: TrackerConfig) =
+        SessionTracker.open(db, namespace, config, clock, useJvmFastPath).also {
+            if (it.usesJvmFastPath != useJvmFastPath) throw ScenarioFailure("the JVM fast path is not available: ${JvmFastPath.unavailableBecause}")
+        }
 
     private fun tracker(namespace: String): SessionTracker =
         trackers[namespace] ?: open(namespace, config).also { trackers[namespace] = it }

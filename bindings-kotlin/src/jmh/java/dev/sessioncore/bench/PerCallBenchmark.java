@@ -22,9 +22,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Per-call cost of the Kotlin/JVM binding (stock uniffi + JNA): `track` and a
- * trivial getter, on a tmpfs database so that no fsync hides the binding's
- * own cost. Compare with the Rust rows of the same names (`tmpfs/*` in
+ * Per-call cost of the Kotlin/JVM binding: `track` through the wrapper (its
+ * JNI fast path), the same call through the generated uniffi + JNA class
+ * (the baseline the fast path replaces), and a trivial getter (generated
+ * path), on a tmpfs database so that no fsync hides the binding's own cost.
+ * Compare with the Rust rows of the same names (`tmpfs/*` in
  * `cargo bench -p sessioncore --bench tracking`).
  */
 @State(Scope.Benchmark)
@@ -36,6 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PerCallBenchmark {
     private Path directory;
     private SessionTracker tracker;
+    private dev.sessioncore.ffi.SessionTracker generated;
     private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
 
     @Setup(Level.Trial)
@@ -45,11 +48,15 @@ public class PerCallBenchmark {
         tracker = SessionTracker.open(directory.resolve("sessions.db").toString(), "default",
                 new TrackerConfig(), now::incrementAndGet);
         tracker.track(null);
+        if (!tracker.getUsesJvmFastPath()) throw new IllegalStateException("the JNI fast path is off");
+        generated = dev.sessioncore.ffi.SessionTracker.Companion.open(directory.resolve("generated.db").toString(), "default", new TrackerConfig());
+        generated.track(now.incrementAndGet(), null);
     }
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
         tracker.close();
+        generated.closeStorage();
         try (var files = Files.walk(directory)) {
             files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         }
@@ -58,6 +65,11 @@ public class PerCallBenchmark {
     @Benchmark
     public Object track() {
         return tracker.track(null);
+    }
+
+    @Benchmark
+    public Object trackGeneratedJna() throws Exception {
+        return generated.track(now.incrementAndGet(), null);
     }
 
     @Benchmark
