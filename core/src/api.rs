@@ -258,6 +258,12 @@ impl SessionTracker {
         })?;
         guarded(|| call(tracker).map_err(SessionCoreError::from))
     }
+
+    // One copy of the locked, guarded state read that every getter maps from.
+    #[inline(never)]
+    fn view(&self) -> Result<StateView, SessionCoreError> {
+        self.with(Tracker::state)
+    }
 }
 
 /// Turns a panic into `Internal` so that none crosses the FFI boundary; the
@@ -347,31 +353,31 @@ impl SessionTracker {
     }
 
     pub fn state(&self) -> Result<SessionState, SessionCoreError> {
-        self.with(|t| t.state().map(SessionState::from))
+        self.view().map(SessionState::from)
     }
 
     pub fn user_id(&self) -> Result<String, SessionCoreError> {
-        self.with(|t| t.state().map(|s| s.user_id))
+        self.view().map(|s| s.user_id)
     }
 
     pub fn session_id(&self) -> Result<Option<String>, SessionCoreError> {
-        self.with(|t| t.state().map(|s| s.session_id))
+        self.view().map(|s| s.session_id)
     }
 
     pub fn session_index(&self) -> Result<Option<i32>, SessionCoreError> {
-        self.with(|t| t.state().map(|s| s.session_index.map(index)))
+        self.view().map(|s| s.session_index.map(index))
     }
 
     pub fn is_in_background(&self) -> Result<bool, SessionCoreError> {
-        self.with(|t| t.state().map(|s| s.is_in_background))
+        self.view().map(|s| s.is_in_background)
     }
 
     pub fn background_index(&self) -> Result<i32, SessionCoreError> {
-        self.with(|t| t.state().map(|s| index(s.background_index)))
+        self.view().map(|s| index(s.background_index))
     }
 
     pub fn foreground_index(&self) -> Result<i32, SessionCoreError> {
-        self.with(|t| t.state().map(|s| index(s.foreground_index)))
+        self.view().map(|s| index(s.foreground_index))
     }
 
     /// Set when `open` moved a damaged file aside and started afresh.

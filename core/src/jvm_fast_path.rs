@@ -1,17 +1,18 @@
-//! One JNI entry per per-event call (`track`, `background`, `foreground`) for
-//! the Kotlin wrapper. Through stock uniffi over JNA, each of those calls is
-//! four native crossings (clone the handle, allocate the argument buffer, the
-//! call, free the returned buffer), each with a freshly allocated JNA
-//! `Structure`; that is most of its cost on the JVM. Here it is one crossing
-//! with plain byte arrays.
+//! JNI entries for the Kotlin wrapper: one per per-event call (`track`,
+//! `background`, `foreground`) and one for the getters. Through stock uniffi
+//! over JNA, each of those calls is several native crossings (clone the
+//! handle, allocate the argument buffer, the call, free the returned buffer),
+//! each with freshly allocated JNA `Structure`s; that is most of its cost on
+//! the JVM. Here it is one crossing with plain `long`s and byte arrays.
 //!
 //! Semantics cannot drift: these entries call the same `SessionTracker`
 //! methods as the uniffi ones and return the bytes uniffi itself would write
-//! (a status byte, then the lowered `Option<SessionEvent>` or the lowered
+//! (a status byte, then the lowered result or the lowered
 //! `SessionCoreError`), which the generated Kotlin converters read.
 
 use crate::api::{guarded, SessionCoreError, SessionEvent, SessionTracker};
 use crate::UniFfiTag;
+use jni_sys::jint;
 use jni_sys::{jbyteArray, jclass, jlong, JNIEnv};
 use std::panic::catch_unwind;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -110,19 +111,64 @@ fn event_call(env: *mut JNIEnv, id: jlong, now_ms: jlong, event_id: jbyteArray, 
         let event_id = unsafe { read_utf8(env, event_id) }?;
         call(&*lookup(id)?, now_ms, event_id)
     });
-    let mut bytes = Vec::with_capacity(512);
-    match outcome {
-        Ok(event) => {
-            bytes.push(STATUS_OK);
-            <Option<SessionEvent> as Lower<UniFfiTag>>::write(event, &mut bytes);
-        }
-        Err(error) => {
-            bytes.push(STATUS_ERROR);
-            bytes.extend(<SessionCoreError as LowerError<UniFfiTag>>::lower_error(error).destroy_into_vec());
-        }
-    }
+    // SAFETY: `env` is the JVM's for this call.
+    unsafe { new_byte_array(env, &encoded(outcome)) }
+}
+
+/// The getters, by the numbers `JvmFastPath.kt` names them with.
+const USER_ID: jint = 0;
+const SESSION_ID: jint = 1;
+const SESSION_INDEX: jint = 2;
+const IS_IN_BACKGROUND: jint = 3;
+const BACKGROUND_INDEX: jint = 4;
+const FOREGROUND_INDEX: jint = 5;
+const STATE: jint = 6;
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sessioncore_JvmFastPath_get(
+    env: *mut JNIEnv,
+    _class: jclass,
+    id: jlong,
+    getter: jint,
+) -> jbyteArray {
+    // The value type of an error outcome does not matter: only the error is written.
+    let bytes = match (lookup(id), getter) {
+        (Err(error), _) => encoded::<bool>(Err(error)),
+        (Ok(tracker), USER_ID) => encoded(tracker.user_id()),
+        (Ok(tracker), SESSION_ID) => encoded(tracker.session_id()),
+        (Ok(tracker), SESSION_INDEX) => encoded(tracker.session_index()),
+        (Ok(tracker), IS_IN_BACKGROUND) => encoded(tracker.is_in_background()),
+        (Ok(tracker), BACKGROUND_INDEX) => encoded(tracker.background_index()),
+        (Ok(tracker), FOREGROUND_INDEX) => encoded(tracker.foreground_index()),
+        (Ok(tracker), STATE) => encoded(tracker.state()),
+        (Ok(_), _) => encoded::<bool>(Err(SessionCoreError::Internal {
+            detail: format!("no getter number {getter}"),
+        })),
+    };
     // SAFETY: `env` is the JVM's for this call.
     unsafe { new_byte_array(env, &bytes) }
+}
+
+/// A call's outcome as the Kotlin side reads it: a status byte, then what
+/// uniffi writes for the value or for the error.
+fn encoded<T: Lower<UniFfiTag>>(outcome: Result<T, SessionCoreError>) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(512);
+    match outcome {
+        Ok(value) => {
+            bytes.push(STATUS_OK);
+            T::write(value, &mut bytes);
+        }
+        Err(error) => bytes = encoded_error(error),
+    }
+    bytes
+}
+
+// Not generic, so that every instance of `encoded` shares one copy.
+#[inline(never)]
+fn encoded_error(error: SessionCoreError) -> Vec<u8> {
+    let mut bytes = vec![STATUS_ERROR];
+    bytes.extend(<SessionCoreError as LowerError<UniFfiTag>>::lower_error(error).destroy_into_vec());
+    bytes
 }
 
 /// A Java `byte[]` of UTF-8 (null for none) as a Rust string.

@@ -2,7 +2,7 @@ package dev.sessioncore
 
 import com.sun.jna.NativeLibrary
 import com.sun.jna.Platform
-import dev.sessioncore.ffi.FfiConverterOptionalTypeSessionEvent
+import dev.sessioncore.ffi.FfiConverter
 import dev.sessioncore.ffi.FfiConverterTypeSessionCoreError
 import dev.sessioncore.ffi.UniffiLib
 import dev.sessioncore.ffi.SessionTracker as FfiSessionTracker
@@ -10,12 +10,12 @@ import java.nio.ByteBuffer
 import java.util.logging.Logger
 
 /**
- * The per-event calls (`track`, `background`, `foreground`) over one JNI
- * crossing each, instead of the four JNA crossings of the generated code
- * (core/src/jvm_fast_path.rs says why). They run the same Rust methods and
- * return the bytes uniffi writes, read here by the generated converters, so
- * the answers are the generated path's answers; the conformance suite replays
- * every scenario through both.
+ * The per-event calls (`track`, `background`, `foreground`) and the getters
+ * over one JNI crossing each, instead of the several JNA crossings of the
+ * generated code (core/src/jvm_fast_path.rs says why). They run the same Rust
+ * methods and return the bytes uniffi writes, read here by the generated
+ * converters, so the answers are the generated path's answers; the
+ * conformance suite replays every scenario through both.
  */
 internal object JvmFastPath {
     /** Null when the fast path is on, else why it is off (the JNA path is used). */
@@ -64,12 +64,21 @@ internal object JvmFastPath {
         override fun run() = nativeRelease(id)
     }
 
-    /** The result of a per-event call: status byte 0 and the event, or 1 and the error. */
-    fun decode(result: ByteArray): SessionEvent? {
+    /** A call's result: status byte 0 and the value, or 1 and the error. */
+    fun <T> decode(result: ByteArray, converter: FfiConverter<T, *>): T {
         val buffer = ByteBuffer.wrap(result, 1, result.size - 1)
-        if (result[0] == 0.toByte()) return FfiConverterOptionalTypeSessionEvent.read(buffer)
+        if (result[0] == 0.toByte()) return converter.read(buffer)
         throw FfiConverterTypeSessionCoreError.read(buffer)
     }
+
+    // The getters' numbers, as core/src/jvm_fast_path.rs names them.
+    const val USER_ID = 0
+    const val SESSION_ID = 1
+    const val SESSION_INDEX = 2
+    const val IS_IN_BACKGROUND = 3
+    const val BACKGROUND_INDEX = 4
+    const val FOREGROUND_INDEX = 5
+    const val STATE = 6
 
     @JvmStatic private external fun nativeAdopt(handle: Long): Long
 
@@ -80,4 +89,6 @@ internal object JvmFastPath {
     @JvmStatic external fun background(id: Long, nowMs: Long, eventId: ByteArray?): ByteArray
 
     @JvmStatic external fun foreground(id: Long, nowMs: Long, eventId: ByteArray?): ByteArray
+
+    @JvmStatic external fun get(id: Long, getter: Int): ByteArray
 }

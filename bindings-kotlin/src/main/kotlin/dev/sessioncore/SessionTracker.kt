@@ -1,5 +1,13 @@
 package dev.sessioncore
 
+import dev.sessioncore.ffi.FfiConverter
+import dev.sessioncore.ffi.FfiConverterBoolean
+import dev.sessioncore.ffi.FfiConverterInt
+import dev.sessioncore.ffi.FfiConverterOptionalInt
+import dev.sessioncore.ffi.FfiConverterOptionalString
+import dev.sessioncore.ffi.FfiConverterOptionalTypeSessionEvent
+import dev.sessioncore.ffi.FfiConverterString
+import dev.sessioncore.ffi.FfiConverterTypeSessionState
 import dev.sessioncore.ffi.SessionTracker as FfiSessionTracker
 
 /** Supplies "now" in epoch milliseconds; tests inject their own. */
@@ -32,7 +40,7 @@ class SessionTracker private constructor(
 ) : AutoCloseable {
     private val fastPath: JvmFastPath.Adoption? = if (useJvmFastPath) JvmFastPath.adopt(this, ffi) else null
 
-    /** Whether the per-event calls take the JNI fast path (see [JvmFastPath]). */
+    /** Whether the per-event calls and the getters take the JNI fast path (see [JvmFastPath]). */
     val usesJvmFastPath: Boolean get() = fastPath != null
 
     /** Raised once per new session (from the event's `isNewSession` flag). */
@@ -70,13 +78,13 @@ class SessionTracker private constructor(
     /** Test hook: overwrite the current session's indexes. */
     fun setIndexesForTesting(sessionIndex: Long, eventIndex: Long) = translatingErrors { ffi.setIndexesForTesting(sessionIndex, eventIndex) }
 
-    val userId: String get() = translatingErrors { ffi.userId() }
-    val sessionId: String? get() = translatingErrors { ffi.sessionId() }
-    val sessionIndex: Int? get() = translatingErrors { ffi.sessionIndex() }
-    val isInBackground: Boolean get() = translatingErrors { ffi.isInBackground() }
-    val backgroundIndex: Int get() = translatingErrors { ffi.backgroundIndex() }
-    val foregroundIndex: Int get() = translatingErrors { ffi.foregroundIndex() }
-    val state: SessionState get() = translatingErrors { ffi.state() }
+    val userId: String get() = get(JvmFastPath.USER_ID, FfiConverterString, ffi::userId)
+    val sessionId: String? get() = get(JvmFastPath.SESSION_ID, FfiConverterOptionalString, ffi::sessionId)
+    val sessionIndex: Int? get() = get(JvmFastPath.SESSION_INDEX, FfiConverterOptionalInt, ffi::sessionIndex)
+    val isInBackground: Boolean get() = get(JvmFastPath.IS_IN_BACKGROUND, FfiConverterBoolean, ffi::isInBackground)
+    val backgroundIndex: Int get() = get(JvmFastPath.BACKGROUND_INDEX, FfiConverterInt, ffi::backgroundIndex)
+    val foregroundIndex: Int get() = get(JvmFastPath.FOREGROUND_INDEX, FfiConverterInt, ffi::foregroundIndex)
+    val state: SessionState get() = get(JvmFastPath.STATE, FfiConverterTypeSessionState, ffi::state)
 
     /** Set when opening found a damaged file and moved it aside. */
     val recovery: RecoveryReport? get() = translatingErrors { ffi.recovery() }
@@ -90,6 +98,10 @@ class SessionTracker private constructor(
         translatingErrors { ffi.closeStorage() }
     }
 
+    private inline fun <T> get(getter: Int, converter: FfiConverter<T, *>, generated: () -> T): T = translatingErrors {
+        if (fastPath != null) JvmFastPath.decode(JvmFastPath.get(fastPath.id, getter), converter) else generated()
+    }
+
     private inline fun eventCall(
         eventId: String?,
         fast: (id: Long, nowMs: Long, eventId: ByteArray?) -> ByteArray,
@@ -97,8 +109,11 @@ class SessionTracker private constructor(
     ): SessionEvent? {
         val nowMs = clock.nowMs()
         val event = translatingErrors {
-            if (fastPath != null) JvmFastPath.decode(fast(fastPath.id, nowMs, eventId?.encodeToByteArray()))
-            else generated(nowMs, eventId)
+            if (fastPath != null) {
+                JvmFastPath.decode(fast(fastPath.id, nowMs, eventId?.encodeToByteArray()), FfiConverterOptionalTypeSessionEvent)
+            } else {
+                generated(nowMs, eventId)
+            }
         }
         if (event != null && event.isNewSession) onSessionUpdate?.onSessionUpdate(event)
         return event

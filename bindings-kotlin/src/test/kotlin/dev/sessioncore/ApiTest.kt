@@ -66,6 +66,7 @@ class ApiTest {
         tracker.close()
         tracker.close()
         assertThrows<SessionCoreException.Closed> { tracker.track() }
+        assertThrows<SessionCoreException.Closed> { tracker.sessionIndex }
     }
 
     @Test
@@ -97,7 +98,7 @@ class ApiTest {
     }
 
     @Test
-    fun perEventCallsTakeTheJniFastPathAndAgreeWithTheGeneratedPath() {
+    fun callsTakeTheJniFastPathAndAgreeWithTheGeneratedPath() {
         SessionTracker.open(db, clock = { t0 }).use { fast ->
             SessionTracker.open(db, "default", TrackerConfig(), { t0 }, useJvmFastPath = false).use { generated ->
                 assertTrue(fast.usesJvmFastPath, "fast path off: ${JvmFastPath.unavailableBecause}")
@@ -106,6 +107,13 @@ class ApiTest {
                 assertEquals(listOf(1, 2, 3, 4, 5), events.map { it!!.eventIndex })
                 assertEquals(1, events.map { it!!.sessionId }.toSet().size)
                 assertEquals(listOf(1, 1), listOf(fast.backgroundIndex, generated.foregroundIndex))
+                assertEquals(generated.state, fast.state)
+                assertEquals(
+                    listOf(generated.userId, generated.sessionId, generated.sessionIndex, generated.isInBackground,
+                        generated.backgroundIndex, generated.foregroundIndex),
+                    listOf(fast.userId, fast.sessionId, fast.sessionIndex, fast.isInBackground,
+                        fast.backgroundIndex, fast.foregroundIndex),
+                )
             }
         }
     }

@@ -22,10 +22,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Per-call cost of the Kotlin/JVM binding: `track` through the wrapper (its
- * JNI fast path), the same call through the generated uniffi + JNA class
- * (the baseline the fast path replaces), and a trivial getter (generated
- * path), on a tmpfs database so that no fsync hides the binding's own cost.
+ * Per-call cost of the Kotlin/JVM binding: `track` and a trivial getter
+ * through the wrapper (its JNI fast path) and the same calls through the
+ * generated uniffi + JNA class (the baseline the fast path replaces), on a
+ * tmpfs database so that no fsync hides the binding's own cost.
  * Compare with the Rust rows of the same names (`tmpfs/*` in
  * `cargo bench -p sessioncore --bench tracking`).
  */
@@ -75,5 +75,10 @@ public class PerCallBenchmark {
     @Benchmark
     public Object getterSessionIndex() {
         return tracker.getSessionIndex();
+    }
+
+    @Benchmark
+    public Object getterSessionIndexGeneratedJna() throws Exception {
+        return generated.sessionIndex();
     }
 }
