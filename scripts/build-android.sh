@@ -33,7 +33,7 @@ else
     for pair in aarch64-linux-android:arm64-v8a:aarch64-linux-android armv7-linux-androideabi:armeabi-v7a:armv7a-linux-androideabi \
         x86_64-linux-android:x86_64:x86_64-linux-android; do
         IFS=: read -r target abi clang_prefix <<<"$pair"
-        rustup target list --installed 2>/dev/null | grep -qx "$target" ||
+        rustup target list --installed 2>/dev/null | grep -x "$target" >/dev/null ||
             die "the Rust target $target is not installed (rustup target add $target)"
         env_target="${target//-/_}"
         clang="$toolchain/bin/$clang_prefix$ANDROID_API-clang"

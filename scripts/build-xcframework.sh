@@ -15,7 +15,7 @@ need xcodebuild "install Xcode and run xcode-select --install"
 need lipo "install the Xcode command line tools"
 targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
 for target in "${targets[@]}"; do
-    rustup target list --installed | grep -qx "$target" || die "the Rust target $target is not installed (rustup target add $target)"
+    rustup target list --installed | grep -x "$target" >/dev/null || die "the Rust target $target is not installed (rustup target add $target)"
 done
 
 out="$SESSIONCORE_ROOT/target/apple"

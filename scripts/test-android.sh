@@ -26,13 +26,13 @@ for class in dev/sessioncore/SessionTracker.class dev/sessioncore/ffi/SessionTra
     dev/sessioncore/android/SessionLifecycleObserver.class dev/sessioncore/ForegroundCounter.class; do
     check "classes.jar has $class" "grep -qx '$class' <<<\"\$classes\""
 done
-check "the native library is stripped" "! readelf -S '$unpacked/jni/host/libsessioncore.so' | grep -q '\.symtab'"
+check "the native library is stripped" "! readelf -S '$unpacked/jni/host/libsessioncore.so' | grep '\.symtab' >/dev/null"
 check "the proguard rules keep JNA" "grep -q 'com.sun.jna' '$unpacked/proguard.txt'"
 check "the proguard rules keep the JNI classes" "grep -qx -- '-keep class dev.sessioncore.\*\* { \*; }' '$unpacked/proguard.txt'"
 check "the library exports the JNI fast path" \
-    "nm -D --defined-only '$unpacked/jni/host/libsessioncore.so' | grep -q ' Java_dev_sessioncore_JvmFastPath_track$'"
+    "nm -D --defined-only '$unpacked/jni/host/libsessioncore.so' | grep ' Java_dev_sessioncore_JvmFastPath_track$' >/dev/null"
 check "the POM declares JNA's Android artifact" \
-    "grep -A2 '<artifactId>jna</artifactId>' target/android/sessioncore-$version.pom | grep -q '<type>aar</type>'"
+    "grep -A2 '<artifactId>jna</artifactId>' target/android/sessioncore-$version.pom | grep '<type>aar</type>' >/dev/null"
 
 # The packaged classes on the JVM, against the packaged library.
 (cd bindings-kotlin && mvn -B -q -ntp -Dstyle.color=never -Dmaven.repo.local="$SESSIONCORE_CACHE/maven" test-compile \

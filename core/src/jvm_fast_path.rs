@@ -12,8 +12,7 @@
 
 use crate::api::{guarded, SessionCoreError, SessionEvent, SessionTracker};
 use crate::UniFfiTag;
-use jni_sys::jint;
-use jni_sys::{jbyteArray, jclass, jlong, JNIEnv};
+use jni_sys::{jbyteArray, jclass, jint, jlong, JNIEnv};
 use std::panic::catch_unwind;
 use std::sync::{Arc, Mutex, PoisonError};
 use uniffi::{Lift, Lower, LowerError};
@@ -77,7 +76,15 @@ pub extern "system" fn Java_dev_sessioncore_JvmFastPath_nativeAdopt(
 /// Drops the fast path's reference; later calls with `id` get `Closed`.
 #[no_mangle]
 pub extern "system" fn Java_dev_sessioncore_JvmFastPath_nativeRelease(_env: *mut JNIEnv, _class: jclass, id: jlong) {
-    let _ = catch_unwind(|| adopted().trackers.retain(|(adopted_id, _)| *adopted_id != id));
+    let _ = catch_unwind(|| {
+        let released = {
+            let mut adopted = adopted();
+            let at = adopted.trackers.iter().position(|(adopted_id, _)| *adopted_id == id);
+            at.map(|at| adopted.trackers.swap_remove(at))
+        };
+        // Dropped outside the lock: the last reference closes the database.
+        drop(released);
+    });
 }
 
 /// One JNI entry per per-event call; their names are what the JVM binds
@@ -196,4 +203,61 @@ unsafe fn new_byte_array(env: *mut JNIEnv, bytes: &[u8]) -> jbyteArray {
         ((**env).v1_1.SetByteArrayRegion)(env, array, 0, len, bytes.as_ptr().cast());
     }
     array
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::TrackerConfig;
+    use uniffi::{Lift, RustBuffer};
+
+    fn tracker(dir: &std::path::Path) -> Arc<SessionTracker> {
+        let path = dir.join("sessions.db").display().to_string();
+        SessionTracker::open(path, "default".into(), TrackerConfig::default()).unwrap()
+    }
+
+    fn adopt(tracker: &Arc<SessionTracker>) -> jlong {
+        let handle = <Arc<SessionTracker> as Lower<UniFfiTag>>::lower(tracker.clone());
+        Java_dev_sessioncore_JvmFastPath_nativeAdopt(
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            handle.as_raw() as jlong,
+        )
+    }
+
+    #[test]
+    fn adopted_trackers_are_found_until_released() {
+        let dir = scratch_dir("adopt");
+        let tracker = tracker(&dir);
+        let (first, second) = (adopt(&tracker), adopt(&tracker));
+        assert!(first > 0 && second > first);
+        assert!(Arc::ptr_eq(&lookup(first).unwrap(), &tracker));
+        Java_dev_sessioncore_JvmFastPath_nativeRelease(std::ptr::null_mut(), std::ptr::null_mut(), first);
+        assert_eq!(lookup(first).err().map(|e| e.kind()), Some("Closed"));
+        assert!(Arc::ptr_eq(&lookup(second).unwrap(), &tracker));
+        Java_dev_sessioncore_JvmFastPath_nativeRelease(std::ptr::null_mut(), std::ptr::null_mut(), second);
+        assert_eq!(
+            Arc::strong_count(&tracker),
+            1,
+            "the fast path keeps no reference after release"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn results_are_a_status_byte_then_uniffis_encoding() {
+        let ok = encoded(Ok(Some(7i32)));
+        assert_eq!(ok, [STATUS_OK, 1, 0, 0, 0, 7]);
+        let error = SessionCoreError::Closed { detail: "gone".into() };
+        let bytes = encoded::<bool>(Err(error.clone()));
+        assert_eq!(bytes[0], STATUS_ERROR);
+        let lifted = <SessionCoreError as Lift<UniFfiTag>>::try_lift(RustBuffer::from_vec(bytes[1..].to_vec()));
+        assert_eq!(lifted.unwrap(), error);
+    }
+
+    fn scratch_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("sessioncore-fast-path-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
 }
