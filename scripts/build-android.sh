@@ -18,10 +18,7 @@ stage="$out/stage"
 rm -rf "$stage" && mkdir -p "$stage/jni"
 
 if [[ "${1:-}" == "--host" ]]; then
-    lib="$(build_host_library)"
-    mkdir -p "$stage/jni/host"
-    cp "$lib" "$stage/jni/host/libsessioncore.so"
-    strip --strip-unneeded "$stage/jni/host/libsessioncore.so"
+    shipped_copy "$(build_host_library)" "$stage/jni/host/libsessioncore.so"
 else
     [[ -n "${ANDROID_NDK_HOME:-}" ]] ||
         die "ANDROID_NDK_HOME is not set: install the Android NDK (r26 or newer) and point ANDROID_NDK_HOME at it, or use --host to test the packaging"
@@ -40,9 +37,7 @@ else
         [[ -x "$clang" ]] || die "missing NDK compiler $clang"
         export "CARGO_TARGET_${env_target^^}_LINKER=$clang" "CC_$env_target=$clang" "AR_$env_target=$toolchain/bin/llvm-ar"
         cargo build --release -p sessioncore --lib --target "$target"
-        mkdir -p "$stage/jni/$abi"
-        "$toolchain/bin/llvm-strip" --strip-unneeded -o "$stage/jni/$abi/libsessioncore.so" \
-            "target/$target/release/libsessioncore.so"
+        shipped_copy "target/$target/release/libsessioncore.so" "$stage/jni/$abi/libsessioncore.so" "$toolchain/bin/llvm-strip"
         # The Flutter plugin ships the same libraries.
         mkdir -p "bindings-dart/android/src/main/jniLibs/$abi"
         cp "$stage/jni/$abi/libsessioncore.so" "bindings-dart/android/src/main/jniLibs/$abi/"

@@ -27,8 +27,7 @@ for step in "${steps[@]}"; do
     # An explicit empty value wins over .cargo/config.toml's [env]: SQLite's bundled defaults.
     [[ $trimmed == yes ]] || env+=(LIBSQLITE3_FLAGS=)
     env "${env[@]}" cargo build --release -p sessioncore --lib >&2
-    cp "$target/release/libsessioncore.so" "$target/shipped.so"
-    strip --strip-unneeded "$target/shipped.so"
+    shipped_copy "$target/release/libsessioncore.so" "$target/shipped.so"
     size=$(stat -c %s "$target/shipped.so")
     change="—"
     [[ -z $previous ]] || change="$(((size - previous) * 100 / previous)) %"

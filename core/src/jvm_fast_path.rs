@@ -159,15 +159,16 @@ pub extern "system" fn Java_dev_sessioncore_JvmFastPath_get(
 /// A call's outcome as the Kotlin side reads it: a status byte, then what
 /// uniffi writes for the value or for the error.
 fn encoded<T: Lower<UniFfiTag>>(outcome: Result<T, SessionCoreError>) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(512);
     match outcome {
         Ok(value) => {
+            // Room for an event record (about 500 bytes) without regrowing.
+            let mut bytes = Vec::with_capacity(512);
             bytes.push(STATUS_OK);
             T::write(value, &mut bytes);
+            bytes
         }
-        Err(error) => bytes = encoded_error(error),
+        Err(error) => encoded_error(error),
     }
-    bytes
 }
 
 // Not generic, so that every instance of `encoded` shares one copy.

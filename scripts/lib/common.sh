@@ -23,6 +23,14 @@ build_host_library() {
     echo "$SESSIONCORE_ROOT/target/release/libsessioncore.so"
 }
 
+# Writes the copy of LIBRARY that ships to DEST: stripped of everything a
+# loader does not need (uniffi's library mode reads the unstripped original).
+#   usage: shipped_copy LIBRARY DEST [STRIP]   (STRIP: the NDK's llvm-strip, say)
+shipped_copy() {
+    mkdir -p "$(dirname "$2")"
+    "${3:-strip}" --strip-unneeded -o "$2" "$1" || die "could not strip $1"
+}
+
 # Scenario directories to replay: the shared suite plus $SESSIONCORE_SCENARIOS.
 scenario_dirs() {
     echo "$SESSIONCORE_ROOT/tests/scenarios"
