@@ -7,5 +7,5 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$SESSIONCORE_ROOT"
 SESSIONCORE_KILLS="${1:-5000}" cargo test --release -p sessioncore --test reliability kill -- --nocapture
-PROPTEST_CASES="${2:-2000}" cargo test --release -p sessioncore --test model -- --nocapture
+PROPTEST_CASES="${2:-2000}" cargo test --release -p sessioncore-conformance --test model -- --nocapture
 SESSIONCORE_RSS_EVENTS="${3:-1000000}" cargo test --release -p sessioncore --test memory -- --nocapture

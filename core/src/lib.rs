@@ -8,7 +8,6 @@ mod engine;
 mod error;
 mod jvm_fast_path;
 mod logging;
-pub mod scenario;
 mod storage;
 mod tracker;
 

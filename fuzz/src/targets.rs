@@ -1,8 +1,8 @@
 // The bodies of the fuzz targets. Included by the fuzz crate and by the core
 // crate's corpus-replay test, so both run exactly the same checks.
 
-use sessioncore::scenario::Scenario;
 use sessioncore::{SessionEvent, SessionTracker, TrackerConfig};
+use sessioncore_conformance::Scenario;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -2,7 +2,7 @@
 
 use super::labels::Labels;
 use super::model::{ConfigPatch, Expect, Op, Scenario, StateExpect, Step};
-use crate::{SessionCoreError, SessionEvent, SessionState, SessionTracker, TrackerConfig, NIL_UUID};
+use sessioncore::{SessionCoreError, SessionEvent, SessionState, SessionTracker, TrackerConfig, NIL_UUID};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -137,10 +137,7 @@ impl Replay {
         }
         let tracker = self.tracker(step.namespace())?;
         let now = step.at.map(|at| self.start_ms + at).unwrap_or_default();
-        let event_id = step
-            .event_id
-            .as_ref()
-            .map(|label| self.events.id_for(label, crate::engine::new_uuid));
+        let event_id = step.event_id.as_ref().map(|label| self.events.id_for(label, new_uuid));
         let done = |result: Result<(), SessionCoreError>| result.map(|()| None);
         match step.op {
             Op::Track => tracker.track(now, event_id),
@@ -291,7 +288,7 @@ fn check_consistency(event: &SessionEvent) -> Result<(), String> {
             "previousSessionId": event.previous_session_id,
             "storageMechanism": "SQLITE",
             "firstEventId": event.first_event_id,
-            "firstEventTimestamp": crate::format_iso8601(event.first_event_timestamp_ms),
+            "firstEventTimestamp": sessioncore::format_iso8601(event.first_event_timestamp_ms),
             "eventIndex": event.event_index,
         }
     });
@@ -326,4 +323,8 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.path);
     }
+}
+
+fn new_uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
 }

@@ -2,9 +2,9 @@
 //! rejected by serde and op/field mismatches by [`Scenario::validate`], so a
 //! typo can never turn an assertion into a no-op.
 
-use crate::api::TrackerConfig;
-use crate::NewSessionReason;
 use serde::{Deserialize, Deserializer};
+use sessioncore::NewSessionReason;
+use sessioncore::TrackerConfig;
 
 /// Distinguishes an absent key (`None`) from an explicit `null` (`Some(None)`).
 fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {

@@ -2,15 +2,12 @@
 //! `SESSIONCORE_SCENARIOS`, when set) through the Rust API, validating every
 //! emitted entity against the Snowplow `client_session` 1-0-2 schema.
 
-use sessioncore::scenario;
+use sessioncore_conformance as scenario;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("core/ is in the repo")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn scenario_dirs() -> Vec<PathBuf> {

@@ -2,7 +2,7 @@
 
 use crate::{json, CliError};
 use serde_json::{json as object, Map, Value};
-use sessioncore::scenario;
+use sessioncore_conformance as scenario;
 use std::path::PathBuf;
 
 pub fn run(args: &[String]) -> Result<(), CliError> {

@@ -550,7 +550,7 @@ fn the_engine_behaves_like_the_reference_model() {
         run_sequence(&ops).map_err(TestCaseError::fail)
     });
     if let Err(TestError::Fail(reason, ops)) = result {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/proptest-scenarios");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/proptest-scenarios");
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("found-by-model-test.json");
         std::fs::write(&path, serde_json::to_string_pretty(&as_scenario(&ops)).unwrap() + "\n").unwrap();
@@ -587,8 +587,8 @@ fn a_divergence_is_caught_and_saved_as_a_scenario() {
     assert!(run_sequence(&ops).is_ok());
     let scenario = as_scenario(&ops);
     assert_eq!(scenario["steps"][2]["expect"], json!({"entity": null}));
-    let parsed = sessioncore::scenario::Scenario::parse(&scenario.to_string().replace("found-by-model-test", "x"));
+    let parsed = sessioncore_conformance::Scenario::parse(&scenario.to_string().replace("found-by-model-test", "x"));
     assert!(parsed.is_ok(), "{parsed:?}");
-    let report = sessioncore::scenario::run(&parsed.unwrap(), &|_| Ok(()));
+    let report = sessioncore_conformance::run(&parsed.unwrap(), &|_| Ok(()));
     assert!(report.is_ok(), "the generated scenario replays: {:?}", report.err());
 }

@@ -1,14 +1,14 @@
 //! Replays the fuzz targets' seed corpus (fuzz/corpus/) through the same
 //! target bodies, so the suite runs them without cargo-fuzz.
 
-#[path = "../../fuzz/src/targets.rs"]
+#[path = "../../../fuzz/src/targets.rs"]
 mod targets;
 
 use std::path::Path;
 
 fn corpus(target: &str) -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fuzz/corpus")
+        .join("../../fuzz/corpus")
         .join(target);
     let inputs: Vec<Vec<u8>> = std::fs::read_dir(&dir)
         .unwrap()
