@@ -1,8 +1,9 @@
-//! `sessioncore replay [--print] PATH...`
+//! `sessioncore replay [--print] PATH...`: each scenario through the Rust
+//! driver and the conformance checker, as every language's suite does it.
 
-use crate::{json, CliError};
-use serde_json::{json as object, Map, Value};
-use sessioncore_conformance as scenario;
+use crate::CliError;
+use serde_json::{json, Value};
+use sessioncore_conformance::{load, replay, scenario_files};
 use std::path::PathBuf;
 
 pub fn run(args: &[String]) -> Result<(), CliError> {
@@ -13,48 +14,42 @@ pub fn run(args: &[String]) -> Result<(), CliError> {
             "replay needs at least one scenario file or directory".into(),
         ));
     }
-    let scenarios = scenario::load(&paths).map_err(CliError::Failed)?;
-    if scenarios.is_empty() {
+    let files = scenario_files(&paths).map_err(CliError::Failed)?;
+    if files.is_empty() {
         return Err(CliError::Failed("no scenario files found".into()));
     }
     let mut failed = 0;
-    for (path, scenario) in &scenarios {
-        match scenario::run(scenario, &|_| Ok(())) {
-            Ok(records) if print => {
-                for record in records {
-                    let mut line = Map::new();
-                    line.insert("scenario".into(), object!(scenario.name));
-                    line.insert("step".into(), object!(record.step));
-                    line.insert("op".into(), object!(record.op.as_str()));
-                    for (key, value) in json::event_outputs(record.event.as_ref()) {
-                        line.insert(key.into(), value);
-                    }
-                    println!("{}", Value::Object(line));
-                }
-            }
-            Ok(_) => {}
-            Err(failure) => {
-                failed += 1;
-                let step = scenario.steps.get(failure.step.wrapping_sub(1));
-                let op = step.map_or("open", |s| s.op.as_str());
-                eprintln!(
-                    "FAIL {} ({}) step {} `{op}`: {}",
-                    scenario.name,
-                    path.display(),
-                    failure.step,
-                    failure.message
+    for file in &files {
+        let scenario = load(file).map_err(CliError::Failed)?;
+        let (trace, verdict) = replay(&scenario);
+        if print {
+            // The trace lines, each led by the scenario's name, step and op.
+            for line in trace.lines() {
+                let line: Value = serde_json::from_str(line).expect("the driver writes JSON lines");
+                println!(
+                    "{{\"scenario\":{},\"step\":{},\"op\":{},\"returned\":{},\"error\":{},\"getters\":{}}}",
+                    json!(scenario.name),
+                    line["step"],
+                    line["op"],
+                    line["returned"],
+                    line["error"],
+                    line["getters"]
                 );
             }
         }
+        if let Err(failure) = verdict {
+            failed += 1;
+            eprintln!("FAIL {} ({}) {failure}", scenario.name, file.display());
+        }
     }
-    let passed = scenarios.len() - failed;
+    let passed = files.len() - failed;
     eprintln!("{passed} passed, {failed} failed");
     if failed == 0 {
         Ok(())
     } else {
         Err(CliError::Failed(format!(
             "{failed} of {} scenarios failed",
-            scenarios.len()
+            files.len()
         )))
     }
 }

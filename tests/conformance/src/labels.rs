@@ -24,14 +24,9 @@ impl Labels {
         }
     }
 
-    /// The id bound to `label`, binding it to a fresh one from `make` first.
-    pub fn id_for(&mut self, label: &str, make: impl FnOnce() -> String) -> String {
-        if let Some(id) = self.by_label.get(label) {
-            return id.clone();
-        }
-        let id = make();
-        self.bind(label, &id);
-        id
+    /// Binds `label` to an id chosen in advance (an id the scenario passes in).
+    pub fn given(&mut self, label: &str, id: &str) {
+        self.bind(label, id);
     }
 
     fn bind(&mut self, label: &str, value: &str) {

@@ -1,49 +1,41 @@
-//! The conformance scenarios (`tests/scenarios/*.json`): parsing and a
-//! replay through the public Rust API. Kotlin, Swift, Python and Dart have
-//! their own runners over their own bindings; all read the same files.
+//! The one conformance checker of sessioncore, shared by every language.
+//!
+//! A scenario (`tests/scenarios/*.json`, format in `docs/scenario-format.md`)
+//! is checked in three moves, the same for Rust, Kotlin, Swift, Python and
+//! Dart:
+//! 1. [`resolve`] turns it into the concrete steps a driver runs: labels
+//!    become UUIDs, times become epoch milliseconds, configurations whole;
+//! 2. a thin driver per language runs those steps through that language's
+//!    public wrapper and writes a trace, one JSON line per step with what
+//!    the call returned (or the error's kind) and every getter afterwards
+//!    (this crate's [`drive`] is Rust's);
+//! 3. [`check`] holds the trace against the scenario's expectations, and
+//!    [`parity`] holds every language's trace against Rust's, byte for byte
+//!    once real ids are replaced by labels in first-seen order.
+//!
+//! The other languages reach steps 1 and 3 through the `conformance` binary.
 
+mod check;
+mod driver;
 mod labels;
+mod load;
 mod model;
-mod runner;
+mod parity;
+mod resolve;
+mod trace;
 
+pub use check::{check, Failure};
+pub use driver::drive;
+pub use load::{load, scenario_files};
 pub use model::{Op, Scenario, ERROR_KINDS};
-pub use runner::{run, EntityCheck, Failure, StepRecord};
+pub use parity::{parity_table, Table};
+pub use resolve::resolve;
+pub use trace::normalize;
 
-use std::path::{Path, PathBuf};
-
-/// Reads scenario files, or every `*.json` in directories, sorted by path.
-/// A file whose `name` is not its file name is an error.
-pub fn load(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Scenario)>, String> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let mut jsons: Vec<PathBuf> = entries
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|ext| ext == "json"))
-                .collect();
-            jsons.sort();
-            files.extend(jsons);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    files
-        .into_iter()
-        .map(|file| load_file(&file).map(|scenario| (file, scenario)))
-        .collect()
-}
-
-fn load_file(file: &Path) -> Result<Scenario, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let scenario = Scenario::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-    if scenario.name != stem {
-        return Err(format!(
-            "{}: `name` is `{}`, the file is `{stem}`",
-            file.display(),
-            scenario.name
-        ));
-    }
-    Ok(scenario)
+/// Resolves, drives through Rust and checks one scenario: the trace (one
+/// JSON line per step) and the verdict.
+pub fn replay(scenario: &Scenario) -> (String, Result<(), Failure>) {
+    let trace = drive(&resolve(scenario).to_string());
+    let verdict = check(scenario, &trace);
+    (trace, verdict)
 }

@@ -1,0 +1,124 @@
+//! A scenario made concrete for the drivers, so that no driver parses the
+//! scenario format, binds a label or merges a configuration: every step
+//! carries every field (null when unused), the same in every language.
+
+use crate::model::{Op, Scenario};
+use serde_json::{json, Value};
+use sessioncore::TrackerConfig;
+
+/// The resolved scenario: `{"name", "config", "steps": [...]}`. Step 0 opens
+/// the `default` namespace (the tracker every scenario starts with); step `n`
+/// is the scenario's step `n`. Per step: `op`, `namespace`, `at` (epoch ms),
+/// `eventId` (the UUID of the label, see [`label_uuid`]), `value`,
+/// `customId`, `sessionIndex`, `eventIndex`, and `config` (for `restart`: the
+/// whole configuration to reopen with; a driver keeps its current one when
+/// the reopening fails).
+pub fn resolve(scenario: &Scenario) -> Value {
+    let mut config = scenario.config.apply(&TrackerConfig::default());
+    let initial = config_json(&config);
+    let mut steps = vec![step_json("open", "default", None, None, Value::Null)];
+    for step in &scenario.steps {
+        let restart_config = (step.op == Op::Restart).then(|| {
+            let next = step
+                .config
+                .as_ref()
+                .map_or_else(|| config.clone(), |patch| patch.apply(&config));
+            let json = config_json(&next);
+            // Later restarts merge onto what is in effect, and a refused
+            // configuration never takes effect.
+            if step.expect_error.is_none() {
+                config = next;
+            }
+            json
+        });
+        let mut resolved = step_json(
+            step.op.as_str(),
+            step.namespace(),
+            step.at.map(|at| scenario.start_ms + at),
+            step.event_id.as_deref(),
+            restart_config.unwrap_or(Value::Null),
+        );
+        resolved["value"] = step.value.clone().flatten().unwrap_or(Value::Null);
+        resolved["customId"] = json!(step.custom_id);
+        resolved["sessionIndex"] = json!(step.session_index);
+        resolved["eventIndex"] = json!(step.event_index);
+        steps.push(resolved);
+    }
+    json!({"name": scenario.name, "config": initial, "steps": steps})
+}
+
+fn step_json(op: &str, namespace: &str, at: Option<i64>, event_label: Option<&str>, config: Value) -> Value {
+    json!({
+        "op": op, "namespace": namespace, "at": at, "eventId": event_label.map(label_uuid),
+        "value": null, "customId": null, "sessionIndex": null, "eventIndex": null, "config": config,
+    })
+}
+
+fn config_json(config: &TrackerConfig) -> Value {
+    let TrackerConfig {
+        foreground_timeout_ms,
+        background_timeout_ms,
+        continue_session_on_restart,
+        max_session_duration_ms,
+        anonymous,
+    } = config;
+    json!({
+        "foregroundTimeoutMs": foreground_timeout_ms,
+        "backgroundTimeoutMs": background_timeout_ms,
+        "continueSessionOnRestart": continue_session_on_restart,
+        "maxSessionDurationMs": max_session_duration_ms,
+        "anonymous": anonymous,
+    })
+}
+
+/// The UUID an id label stands for: derived from the label alone (FNV-1a,
+/// 128 bits, shaped as a version-4 UUID), so that resolving and checking a
+/// scenario agree without sharing state, in every language.
+pub fn label_uuid(label: &str) -> String {
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013B;
+    let hash = label
+        .bytes()
+        .fold(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d_u128, |hash, byte| {
+            (hash ^ u128::from(byte)).wrapping_mul(PRIME)
+        });
+    uuid::Builder::from_random_bytes(hash.to_be_bytes())
+        .into_uuid()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_map_to_distinct_stable_v4_uuids() {
+        assert_eq!(label_uuid("e1"), label_uuid("e1"));
+        assert_ne!(label_uuid("e1"), label_uuid("e2"));
+        let id = uuid::Uuid::parse_str(&label_uuid("e1")).unwrap();
+        assert_eq!(id.get_version_num(), 4);
+        assert_eq!(id.to_string(), label_uuid("e1"), "lower case");
+    }
+
+    #[test]
+    fn a_refused_restart_leaves_the_configuration_in_effect() {
+        let scenario = Scenario::parse(
+            r#"{"name": "x", "rules": [16], "description": "d", "config": {"foregroundTimeoutMs": 30000},
+                "startMs": 1000, "steps": [
+                  {"op": "restart", "config": {"foregroundTimeoutMs": 0}, "expectError": "InvalidConfig"},
+                  {"op": "restart", "config": {"anonymous": true}},
+                  {"op": "track", "at": 5, "eventId": "e1", "namespace": "other"}]}"#,
+        )
+        .unwrap();
+        let resolved = resolve(&scenario);
+        let steps = resolved["steps"].as_array().unwrap();
+        assert_eq!(steps.len(), 4);
+        assert_eq!(steps[0]["op"], "open");
+        assert_eq!(steps[1]["config"]["foregroundTimeoutMs"], 0);
+        assert_eq!(steps[2]["config"]["foregroundTimeoutMs"], 30000);
+        assert_eq!(steps[2]["config"]["anonymous"], true);
+        assert_eq!(steps[3]["at"], 1005);
+        assert_eq!(steps[3]["eventId"], label_uuid("e1"));
+        assert_eq!(steps[3]["namespace"], "other");
+        assert_eq!(steps[3]["config"], Value::Null);
+    }
+}
