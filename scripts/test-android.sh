@@ -9,6 +9,7 @@ source "$(dirname "$0")/lib/summary.sh"
 cd "$SESSIONCORE_ROOT"
 version="$(sed -nE 's/^version = "(.*)"/\1/p' Cargo.toml | head -1)"
 scripts/build-android.sh --host
+build_checker
 aar="target/android/sessioncore-$version.aar"
 unpacked="$(mktemp -d)"
 trap 'rm -rf "$unpacked"' EXIT

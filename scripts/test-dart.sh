@@ -46,6 +46,7 @@ then passed=$((passed + 1)); else echo "FAIL pubspec.yaml does not declare the a
 
 runtime_skipped=0 reason=""
 if command -v flutter >/dev/null 2>&1; then
+    build_checker
     if (cd "$SESSIONCORE_ROOT/bindings-dart" && flutter pub get &&
         SESSIONCORE_LIBRARY="$lib" SESSIONCORE_SCENARIO_DIR="$SESSIONCORE_ROOT/tests/scenarios" flutter test); then
         passed=$((passed + 1))

@@ -9,6 +9,7 @@ need java "install a JDK 17 or newer (Debian: openjdk-17-jdk-headless)"
 need mvn "install Maven 3.8 or newer (Debian: maven)"
 
 lib="$(build_host_library)"
+build_checker
 "$SESSIONCORE_ROOT/scripts/gen-bindings.sh" kotlin
 
 log="$(mktemp)"

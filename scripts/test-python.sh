@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib/summary.sh"
 need python3 "install CPython 3.9 or newer"
 
 "$SESSIONCORE_ROOT/scripts/gen-bindings.sh" python
+build_checker
 
 python=python3
 if ! python3 -m pytest --version >/dev/null 2>&1; then

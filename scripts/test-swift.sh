@@ -9,12 +9,13 @@ source "$(dirname "$0")/lib/summary.sh"
 source "$(dirname "$0")/lib/swift-toolchain.sh"
 
 lib="$(build_host_library)"
+build_checker
 "$SESSIONCORE_ROOT/scripts/gen-bindings.sh" swift
 swift_toolchain_ensure
 
 scenarios="$SESSIONCORE_ROOT/tests/scenarios"
 SWIFT_RUN_ENV="SESSIONCORE_LIB_DIR=$(dirname "$lib") SESSIONCORE_SCENARIO_DIR=$scenarios"
-SWIFT_RUN_ENV+=" SESSIONCORE_SCENARIOS=${SESSIONCORE_SCENARIOS:-} SESSIONCORE_RESULTS_DIR=${SESSIONCORE_RESULTS_DIR:-}"
+SWIFT_RUN_ENV+=" SESSIONCORE_CHECKER=$SESSIONCORE_CHECKER SESSIONCORE_SCENARIOS=${SESSIONCORE_SCENARIOS:-} SESSIONCORE_RESULTS_DIR=${SESSIONCORE_RESULTS_DIR:-}"
 # Directories outside the project must be visible inside a chroot too.
 SWIFT_RUN_MOUNTS="${SESSIONCORE_SCENARIOS:-} ${SESSIONCORE_RESULTS_DIR:-}"
 log="$(mktemp)"

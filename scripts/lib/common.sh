@@ -39,3 +39,11 @@ scenario_dirs() {
         echo "$SESSIONCORE_SCENARIOS"
     fi
 }
+
+# The conformance checker every language's suite runs its traces through
+# (tests/conformance). Builds it and exports SESSIONCORE_CHECKER.
+build_checker() {
+    need cargo "install Rust with rustup"
+    (cd "$SESSIONCORE_ROOT" && cargo build -p sessioncore-conformance --bin conformance >&2) || die "cargo build of the checker failed"
+    export SESSIONCORE_CHECKER="$SESSIONCORE_ROOT/target/debug/conformance"
+}

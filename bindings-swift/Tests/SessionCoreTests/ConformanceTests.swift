@@ -1,26 +1,34 @@
 import Foundation
 import XCTest
 
-/// Replays every conformance scenario; each one's outcome is reported on
-/// its own line and written to the results table that scripts/parity.sh reads.
+/// Every conformance scenario through `ScenarioDriver` and the one checker;
+/// verdicts go to the results table that scripts/parity.sh reads.
 final class ConformanceTests: XCTestCase {
+    private let env = ProcessInfo.processInfo.environment
+
     func testEveryScenario() throws {
-        let files = ScenarioRunner.scenarioFiles()
+        let dirs = [env["SESSIONCORE_SCENARIO_DIR"], env["SESSIONCORE_SCENARIOS"]].compactMap { $0 }.filter { !$0.isEmpty }
+        let files = dirs.flatMap { dir in
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.map { URL(fileURLWithPath: "\(dir)/\($0)") }
+        }.sorted { $0.path < $1.path }
         XCTAssertGreaterThanOrEqual(files.count, 40, "set SESSIONCORE_SCENARIO_DIR to tests/scenarios")
         var lines: [String] = []
         for file in files {
             let name = file.deletingPathExtension().lastPathComponent
-            do {
-                try ScenarioRunner(file: file).run()
-                lines.append("\(name)\tpass\t")
-                print("scenario \(name): pass")
-            } catch {
-                lines.append("\(name)\tfail\t\(error)")
-                XCTFail("scenario \(name): \(error)")
-            }
+            let failure = try ScenarioDriver.replay(file, resultsKey: "swift")
+            lines.append("\(name)\t\(failure == nil ? "pass" : "fail")\t\(failure ?? "")")
+            if let failure { XCTFail(failure) }
         }
-        if let dir = ProcessInfo.processInfo.environment["SESSIONCORE_RESULTS_DIR"], !dir.isEmpty {
+        if let dir = env["SESSIONCORE_RESULTS_DIR"], !dir.isEmpty {
             try lines.map { "\($0)\n" }.joined().write(toFile: "\(dir)/swift.tsv", atomically: true, encoding: .utf8)
         }
+    }
+
+    func testNegativeControls() throws {
+        let negative = URL(fileURLWithPath: "\(env["SESSIONCORE_SCENARIO_DIR"] ?? "")/../conformance/negative")
+        XCTAssertEqual(try ScenarioDriver.replay(negative.appendingPathComponent("wrong-expectation.json")),
+                       "wrong-expectation step 2 `track`: eventIndex: expected 3, got 2")
+        let unknownOp = try ScenarioDriver.replay(negative.appendingPathComponent("unknown-op.json")) ?? ""
+        XCTAssertTrue(unknownOp.contains("unknown variant `trak`"), unknownOp)
     }
 }

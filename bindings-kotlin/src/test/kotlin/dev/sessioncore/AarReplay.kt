@@ -12,12 +12,12 @@ fun main(args: Array<String>) {
     var failed = 0
     for (path in args) {
         val file = File(path)
-        try {
-            ScenarioRunner(file).run()
-            println("pass ${file.nameWithoutExtension}")
-        } catch (failure: Throwable) {
-            failed += 1
-            println("FAIL ${file.nameWithoutExtension}: ${failure.message}")
+        when (val failure = ScenarioDriver.replay(file, useJvmFastPath = true)) {
+            null -> println("pass ${file.nameWithoutExtension}")
+            else -> {
+                failed += 1
+                println("FAIL $failure")
+            }
         }
     }
     println("aar replay: ${args.size - failed} passed, $failed failed")
