@@ -1,5 +1,5 @@
 /// sessioncore for Dart and Flutter: the shared session engine through its
-/// generated FFI bindings, with the clock and the on-session-update callback
+/// generated FFI bindings, with the on-session-update callback
 /// every language's wrapper adds.
 import 'dart:ffi' show DynamicLibrary;
 import 'dart:io' show Platform;
@@ -7,7 +7,7 @@ import 'dart:io' show Platform;
 import 'src/generated/sessioncore.dart' as gen;
 
 export 'src/generated/sessioncore.dart'
-    show TrackerConfig, SessionEvent, SessionState, RecoveryReport, NewSessionReason, LogLevel;
+    show TrackerConfig, SessionEvent, SessionState, RecoveryReport, NewSessionReason, LogLevel, ClockReading, BootClockReading;
 export 'src/lifecycle.dart' show SessionLifecycleBinding;
 
 bool _libraryLoaded = false;
@@ -28,11 +28,6 @@ void loadSessionCore({String? libraryPath}) {
 
 /// Sets how much of the core's logging reaches the platform log (default warn).
 void setLogLevel(gen.LogLevel level) => _translatingErrors(() => gen.setLogLevel(level));
-
-/// Supplies "now" in epoch milliseconds; tests inject their own.
-typedef Clock = int Function();
-
-int systemClock() => DateTime.now().millisecondsSinceEpoch;
 
 /// Every sessioncore failure; [kind] is the same name in every language.
 sealed class SessionCoreException implements Exception {
@@ -100,39 +95,49 @@ T _translatingErrors<T>(T Function() call) {
 
 /// A session tracker for one namespace of one SQLite file. Every call throws
 /// a [SessionCoreException] on failure. Call [close] when done.
+///
+/// Time: the calls take no time from the app. The core reads the wall clock
+/// and the boot clock after it holds the database's write lock, so call order
+/// is time order across threads and processes. `at` passes an explicit
+/// [ClockReading] instead, for tests and tools only. Each call is a durable
+/// SQLite commit; on the UI isolate prefer [AsyncSessionTracker].
 class SessionTracker {
-  SessionTracker._(this._ffi, this._clock);
+  SessionTracker._(this._ffi);
 
   /// Opens (creating, migrating or recovering) [path] for [namespace].
   factory SessionTracker.open(
     String path, {
     String namespace = 'default',
     gen.TrackerConfig config = const gen.TrackerConfig(),
-    Clock clock = systemClock,
   }) {
     if (!_libraryLoaded) loadSessionCore();
-    return SessionTracker._(_translatingErrors(() => gen.SessionTracker.open(path, namespace, config)), clock);
+    return SessionTracker._(_translatingErrors(() => gen.SessionTracker.open(path, namespace, config)));
   }
 
   final gen.SessionTracker _ffi;
-  final Clock _clock;
 
   /// Called once per new session, with the event that started it.
   void Function(gen.SessionEvent event)? onSessionUpdate;
 
   /// Tracks a plain event; [eventId] is its UUID, or null to have one generated.
-  gen.SessionEvent? track({String? eventId}) => _notify(_translatingErrors(() => _ffi.track(_clock(), eventId)));
+  gen.SessionEvent? track({String? eventId, gen.ClockReading? at}) =>
+      _notify(_translatingErrors(() => _ffi.track(eventId: eventId, at: at)));
 
   /// The app went to the background; null when it already was (or no session applies).
-  gen.SessionEvent? background({String? eventId}) =>
-      _notify(_translatingErrors(() => _ffi.background(_clock(), eventId)));
+  gen.SessionEvent? background({String? eventId, gen.ClockReading? at}) =>
+      _notify(_translatingErrors(() => _ffi.background(eventId: eventId, at: at)));
 
   /// The app came to the foreground; null when it already was (or no session applies).
-  gen.SessionEvent? foreground({String? eventId}) =>
-      _notify(_translatingErrors(() => _ffi.foreground(_clock(), eventId)));
+  gen.SessionEvent? foreground({String? eventId, gen.ClockReading? at}) =>
+      _notify(_translatingErrors(() => _ffi.foreground(eventId: eventId, at: at)));
+
+  /// The state the process started in (in the background for a push or a
+  /// background job); no event. [SessionLifecycleBinding] calls it.
+  void launch({required bool inBackground}) => _translatingErrors(() => _ffi.launch(inBackground));
 
   /// Switches to manual mode and starts a session now (RudderStack's manual sessions).
-  void startManualSession({int? customId}) => _translatingErrors(() => _ffi.startManualSession(_clock(), customId));
+  void startManualSession({int? customId, gen.ClockReading? at}) =>
+      _translatingErrors(() => _ffi.startManualSession(customId: customId, at: at));
 
   void startNewSession() => _translatingErrors(_ffi.startNewSession);
   void endSession() => _translatingErrors(_ffi.endSession);

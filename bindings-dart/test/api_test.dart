@@ -34,7 +34,7 @@ void main() {
 
   test('invalid config names the field', () {
     expect(
-      () => SessionTracker.open(db, config: const TrackerConfig(foregroundTimeoutMs: 0)),
+      () => SessionTracker.open(db, config: const TrackerConfig(foregroundTimeoutMs: -1)),
       throwsA(isA<InvalidConfigException>().having((e) => e.field, 'field', 'foregroundTimeoutMs')),
     );
     expect(() => SessionTracker.open(db, namespace: ''), throwsA(isA<InvalidConfigException>()));
@@ -42,7 +42,7 @@ void main() {
   });
 
   test('bad arguments are InvalidArgument', () {
-    final tracker = SessionTracker.open(db, clock: () => t0);
+    final tracker = SessionTracker.open(db);
     expect(() => tracker.startManualSession(customId: 123),
         throwsA(isA<InvalidArgumentException>().having((e) => e.argument, 'argument', 'customId')));
     expect(() => tracker.track(eventId: 'not-a-uuid'), throwsA(isA<InvalidArgumentException>()));
@@ -55,7 +55,7 @@ void main() {
   });
 
   test('a closed tracker throws Closed', () {
-    final tracker = SessionTracker.open(db, clock: () => t0);
+    final tracker = SessionTracker.open(db);
     tracker.close();
     tracker.close();
     expect(() => tracker.track(), throwsA(isA<ClosedException>()));
@@ -64,19 +64,19 @@ void main() {
   test('the callback fires once per new session', () {
     var now = t0;
     final seen = <SessionEvent>[];
-    final tracker = SessionTracker.open(db, config: const TrackerConfig(foregroundTimeoutMs: 1000), clock: () => now);
+    final tracker = SessionTracker.open(db, config: const TrackerConfig(foregroundTimeoutMs: 1000));
     tracker.onSessionUpdate = seen.add;
     for (final step in [0, 10, 10, 5000, 10]) {
       now += step;
-      tracker.track();
+      tracker.track(at: ClockReading(wallMs: now));
     }
     tracker.close();
     expect(seen.map((e) => e.sessionIndex), [1, 2]);
   });
 
   test('two trackers on one file stay consistent', () {
-    final a = SessionTracker.open(db, clock: () => t0);
-    final b = SessionTracker.open(db, clock: () => t0);
+    final a = SessionTracker.open(db);
+    final b = SessionTracker.open(db);
     final first = a.track()!;
     expect(b.sessionId, first.sessionId);
     expect(b.track()!.eventIndex, 2);

@@ -17,7 +17,6 @@ class ScenarioDriver {
   final _dir = Directory.systemTemp.createTempSync('sessioncore-dart-');
   final _trackers = <String, SessionTracker>{}; // in order of first use
   TrackerConfig _config;
-  int _nowMs = 0;
 
   String trace() {
     try {
@@ -52,7 +51,7 @@ class ScenarioDriver {
   }
 
   SessionTracker _open(String namespace, TrackerConfig config) =>
-      SessionTracker.open('${_dir.path}/sessions.db', namespace: namespace, config: config, clock: () => _nowMs);
+      SessionTracker.open('${_dir.path}/sessions.db', namespace: namespace, config: config);
 
   SessionTracker _tracker(String namespace) => _trackers.putIfAbsent(namespace, () => _open(namespace, _config));
 
@@ -78,18 +77,19 @@ class ScenarioDriver {
   Object? _call(Map<String, dynamic> step) {
     if (step['op'] == 'restart') return _restart(TrackerConfig.fromJson(step['config'] as Map<String, dynamic>));
     final tracker = _tracker(step['namespace'] as String);
-    _nowMs = step['at'] as int? ?? 0;
+    final at = step['at'] == null ? null : ClockReading.fromJson(step['at'] as Map<String, dynamic>);
     final eventId = step['eventId'] as String?;
     return switch (step['op']) {
-      'track' => tracker.track(eventId: eventId),
-      'background' => tracker.background(eventId: eventId),
-      'foreground' => tracker.foreground(eventId: eventId),
+      'track' => tracker.track(eventId: eventId, at: at),
+      'background' => tracker.background(eventId: eventId, at: at),
+      'foreground' => tracker.foreground(eventId: eventId, at: at),
+      'launch' => tracker.launch(inBackground: step['inBackground'] as bool),
       'startNewSession' => tracker.startNewSession(),
       'pause' => tracker.pause(),
       'resume' => tracker.resume(),
       'setAnonymous' => tracker.setAnonymous(step['value'] as bool),
       'setAppUserId' => tracker.setAppUserId(step['value'] as String?),
-      'startManualSession' => tracker.startManualSession(customId: step['customId'] as int?),
+      'startManualSession' => tracker.startManualSession(customId: step['customId'] as int?, at: at),
       'endSession' => tracker.endSession(),
       'seedIndexes' => tracker.setIndexesForTesting(step['sessionIndex'] as int, step['eventIndex'] as int),
       _ => null, // open, check

@@ -31,13 +31,7 @@ def main() -> None:
     calls = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
     base = "/dev/shm" if os.path.isdir("/dev/shm") else None
     with tempfile.TemporaryDirectory(prefix="sessioncore-pybench-", dir=base) as directory:
-        now = [1_700_000_000_000]
-
-        def clock() -> int:
-            now[0] += 1
-            return now[0]
-
-        with SessionTracker(str(Path(directory) / "sessions.db"), clock=clock) as tracker:
+        with SessionTracker(str(Path(directory) / "sessions.db")) as tracker:
             tracker.track()
             results = {
                 "track": per_call_ns(tracker.track, calls, rounds),

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from sessioncore import SessionCoreError, SessionTracker, TrackerConfig
+from sessioncore import BootClockReading, ClockReading, SessionCoreError, SessionTracker, TrackerConfig
 
 
 class Driver:
@@ -22,7 +22,6 @@ class Driver:
         self.config = config(resolved["config"])
         self.steps = resolved["steps"]
         self.trackers: dict[str, SessionTracker] = {}  # in order of first use
-        self.now_ms = 0
 
     def trace(self) -> str:
         try:
@@ -39,7 +38,7 @@ class Driver:
                 "getters": getters if getters_error is None else {"error": getters_error}}
 
     def open(self, namespace: str, config: TrackerConfig) -> SessionTracker:
-        return SessionTracker(self.db, namespace, config, clock=lambda: self.now_ms)
+        return SessionTracker(self.db, namespace, config)
 
     def tracker(self, namespace: str) -> SessionTracker:
         if namespace not in self.trackers:
@@ -67,17 +66,19 @@ class Driver:
         if op == "restart":
             return self.restart(config(step["config"]))
         tracker = self.tracker(step["namespace"])
-        self.now_ms = step["at"] or 0
+        at = step["at"] and ClockReading(
+            wall_ms=step["at"]["wallMs"], boot=step["at"]["boot"] and BootClockReading(**snake_keys(step["at"]["boot"])))
         calls = {
-            "track": lambda: tracker.track(step["eventId"]),
-            "background": lambda: tracker.background(step["eventId"]),
-            "foreground": lambda: tracker.foreground(step["eventId"]),
+            "track": lambda: tracker.track(step["eventId"], at),
+            "background": lambda: tracker.background(step["eventId"], at),
+            "foreground": lambda: tracker.foreground(step["eventId"], at),
+            "launch": lambda: tracker.launch(step["inBackground"]),
             "startNewSession": tracker.start_new_session,
             "pause": tracker.pause,
             "resume": tracker.resume,
             "setAnonymous": lambda: tracker.set_anonymous(step["value"]),
             "setAppUserId": lambda: tracker.set_app_user_id(step["value"]),
-            "startManualSession": lambda: tracker.start_manual_session(step["customId"]),
+            "startManualSession": lambda: tracker.start_manual_session(step["customId"], at),
             "endSession": tracker.end_session,
             "seedIndexes": lambda: tracker.set_indexes_for_testing(step["sessionIndex"], step["eventIndex"]),
             "open": lambda: None,
@@ -116,11 +117,11 @@ def as_json(value):
 
 
 def config(c: dict) -> TrackerConfig:
-    return TrackerConfig(**{camel_to_snake(key): value for key, value in c.items()})
+    return TrackerConfig(**snake_keys(c))
 
 
-def camel_to_snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+def snake_keys(record: dict) -> dict:
+    return {"".join(f"_{c.lower()}" if c.isupper() else c for c in key): value for key, value in record.items()}
 
 
 def checker(*args: str) -> tuple[bool, str]:

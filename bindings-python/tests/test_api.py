@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sessioncore import SessionCoreError, SessionTracker, TrackerConfig
+from sessioncore import ClockReading, SessionCoreError, SessionTracker, TrackerConfig
 
 T0 = 1_700_000_000_000
 
@@ -37,7 +37,7 @@ def test_readme_example(db):
 
 def test_invalid_config_names_the_field(db):
     with pytest.raises(SessionCoreError.InvalidConfig) as raised:
-        SessionTracker(db, config=TrackerConfig(foreground_timeout_ms=0))
+        SessionTracker(db, config=TrackerConfig(foreground_timeout_ms=-1))
     assert raised.value.field == "foregroundTimeoutMs"
     with pytest.raises(SessionCoreError.InvalidConfig):
         SessionTracker(db, namespace="")
@@ -45,7 +45,7 @@ def test_invalid_config_names_the_field(db):
 
 
 def test_bad_custom_id_and_event_id_are_invalid_arguments(db):
-    with SessionTracker(db, clock=lambda: T0) as tracker:
+    with SessionTracker(db) as tracker:
         with pytest.raises(SessionCoreError.InvalidArgument) as raised:
             tracker.start_manual_session(123)
         assert raised.value.argument == "customId"
@@ -60,27 +60,26 @@ def test_unwritable_path_is_a_storage_error(db):
 
 
 def test_closed_tracker_raises_closed(db):
-    tracker = SessionTracker(db, clock=lambda: T0)
+    tracker = SessionTracker(db)
     tracker.close()
     with pytest.raises(SessionCoreError.Closed):
         tracker.track()
 
 
 def test_listener_is_called_once_per_new_session(db):
-    now = [T0]
+    now = T0
     seen = []
     config = TrackerConfig(foreground_timeout_ms=1000)
-    with SessionTracker(db, config=config, clock=lambda: now[0], on_session_update=seen.append) as tracker:
+    with SessionTracker(db, config=config, on_session_update=seen.append) as tracker:
         for step in (0, 10, 10, 5000, 10):
-            now[0] += step
-            tracker.track()
+            now += step
+            tracker.track(at=ClockReading(wall_ms=now, boot=None))
     assert [e.session_index for e in seen] == [1, 2]
     assert [e.event_index for e in seen] == [1, 1]
 
 
 def test_two_trackers_on_one_file_stay_consistent(db):
-    now = [T0]
-    with SessionTracker(db, clock=lambda: now[0]) as a, SessionTracker(db, clock=lambda: now[0]) as b:
+    with SessionTracker(db) as a, SessionTracker(db) as b:
         first = a.track()
         assert b.session_id == first.session_id
         assert b.track().event_index == 2
@@ -97,14 +96,14 @@ def _set_user_version(path: str, version: int) -> None:
 
 def test_a_file_that_is_not_a_database_is_recovered_not_a_crash(db):
     Path(db).write_bytes(b"definitely not sqlite " * 400)
-    with SessionTracker(db, clock=lambda: T0) as tracker:
+    with SessionTracker(db) as tracker:
         assert tracker.recovery is not None
         assert Path(tracker.recovery.moved_to).read_bytes().startswith(b"definitely not sqlite")
         assert tracker.track().is_new_session
 
 
 def test_a_newer_schema_is_refused_untouched(db):
-    with SessionTracker(db, clock=lambda: T0) as tracker:
+    with SessionTracker(db) as tracker:
         tracker.track()
     _set_user_version(db, 99)
     before = Path(db).read_bytes()

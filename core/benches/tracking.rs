@@ -5,7 +5,7 @@
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion};
-use sessioncore::{SessionTracker, TrackerConfig};
+use sessioncore::{ClockReading, SessionTracker, TrackerConfig};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -51,15 +51,15 @@ fn benches(c: &mut Criterion) {
     group.bench_function("track", |b| {
         b.iter(|| {
             now += 1;
-            tracker.track(now, None).unwrap()
+            tracker.track(None, Some(ClockReading::wall(now))).unwrap()
         })
     });
     group.bench_function("background_foreground_pair", |b| {
         b.iter(|| {
             now += 1;
-            tracker.background(now, None).unwrap();
+            tracker.background(None, Some(ClockReading::wall(now))).unwrap();
             now += 1;
-            tracker.foreground(now, None).unwrap()
+            tracker.foreground(None, Some(ClockReading::wall(now))).unwrap()
         })
     });
     group.bench_function("getter_session_index", |b| b.iter(|| tracker.session_index().unwrap()));
@@ -97,9 +97,12 @@ fn benches(c: &mut Criterion) {
     group.bench_function("track", |b| {
         b.iter(|| {
             now += 1;
-            tracker.track(now, None).unwrap()
+            tracker.track(None, Some(ClockReading::wall(now))).unwrap()
         })
     });
+    // What reading the wall and boot clocks under the lock adds to a call
+    // (every app's path) over a time passed in (tests and replays).
+    group.bench_function("track_reading_the_clocks", |b| b.iter(|| tracker.track(None, None).unwrap()));
     group.bench_function("getter_session_index", |b| b.iter(|| tracker.session_index().unwrap()));
     group.finish();
     tracker.close_storage().unwrap();

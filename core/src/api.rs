@@ -2,7 +2,7 @@
 //! every call returning a `Result`, times as `i64` epoch milliseconds. This
 //! layer only converts types; all behaviour lives in `tracker` and `engine`.
 
-use crate::engine::{EventOutput, NewSessionReason, Settings, StateView};
+use crate::engine::{BootInstant, EventOutput, Moment, NewSessionReason, Settings, StateView};
 use crate::error::Error;
 use crate::tracker::Tracker;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -92,6 +92,10 @@ pub struct TrackerConfig {
     pub max_session_duration_ms: Option<i64>,
     #[uniffi(default = false)]
     pub anonymous: bool,
+    /// Rule 18: false keeps events tracked in the background (pushes,
+    /// background fetches) from starting or extending sessions.
+    #[uniffi(default = true)]
+    pub background_events_start_sessions: bool,
 }
 
 impl Default for TrackerConfig {
@@ -108,6 +112,7 @@ impl From<Settings> for TrackerConfig {
             continue_session_on_restart: s.continue_session_on_restart,
             max_session_duration_ms: s.max_session_duration_ms,
             anonymous: s.anonymous,
+            background_events_start_sessions: s.background_events_start_sessions,
         }
     }
 }
@@ -120,6 +125,44 @@ impl From<TrackerConfig> for Settings {
             continue_session_on_restart: c.continue_session_on_restart,
             max_session_duration_ms: c.max_session_duration_ms,
             anonymous: c.anonymous,
+            background_events_start_sessions: c.background_events_start_sessions,
+        }
+    }
+}
+
+/// An explicit time for a call, instead of the clocks the core reads under
+/// its lock (for tests, tools and replays; docs/semantics.md, "Time").
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ClockReading {
+    /// Epoch milliseconds, UTC.
+    pub wall_ms: i64,
+    /// The boot clock, where there is one.
+    #[uniffi(default = None)]
+    pub boot: Option<BootClockReading>,
+}
+
+/// Milliseconds since boot (deep sleep included) and the boot's identity.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BootClockReading {
+    pub boot_id: String,
+    pub uptime_ms: i64,
+}
+
+impl ClockReading {
+    /// A wall-clock reading alone (no boot clock).
+    pub fn wall(wall_ms: i64) -> ClockReading {
+        ClockReading { wall_ms, boot: None }
+    }
+}
+
+impl From<ClockReading> for Moment {
+    fn from(r: ClockReading) -> Self {
+        Moment {
+            wall_ms: r.wall_ms,
+            boot: r.boot.map(|b| BootInstant {
+                boot_id: b.boot_id,
+                uptime_ms: b.uptime_ms,
+            }),
         }
     }
 }
@@ -297,25 +340,51 @@ impl SessionTracker {
         })
     }
 
-    /// Tracks a plain event; `event_id` is the event's UUID, or none to have one generated.
-    pub fn track(&self, now_ms: i64, event_id: Option<String>) -> Result<Option<SessionEvent>, SessionCoreError> {
-        self.with(|t| t.track(now_ms, event_id.as_deref()).map(|o| o.map(SessionEvent::from)))
+    /// Tracks a plain event; `event_id` is the event's UUID, or none to have
+    /// one generated. `at` is for tests and tools: without it the core reads
+    /// the clocks after it holds the write lock, so that call order is time order.
+    #[uniffi::method(default(event_id = None, at = None))]
+    pub fn track(
+        &self,
+        event_id: Option<String>,
+        at: Option<ClockReading>,
+    ) -> Result<Option<SessionEvent>, SessionCoreError> {
+        self.with(|t| {
+            t.track(at.map(Moment::from), event_id.as_deref())
+                .map(|o| o.map(SessionEvent::from))
+        })
     }
 
     /// The app went to the background; none when it already was.
-    pub fn background(&self, now_ms: i64, event_id: Option<String>) -> Result<Option<SessionEvent>, SessionCoreError> {
+    #[uniffi::method(default(event_id = None, at = None))]
+    pub fn background(
+        &self,
+        event_id: Option<String>,
+        at: Option<ClockReading>,
+    ) -> Result<Option<SessionEvent>, SessionCoreError> {
         self.with(|t| {
-            t.background(now_ms, event_id.as_deref())
+            t.background(at.map(Moment::from), event_id.as_deref())
                 .map(|o| o.map(SessionEvent::from))
         })
     }
 
     /// The app came to the foreground; none when it already was.
-    pub fn foreground(&self, now_ms: i64, event_id: Option<String>) -> Result<Option<SessionEvent>, SessionCoreError> {
+    #[uniffi::method(default(event_id = None, at = None))]
+    pub fn foreground(
+        &self,
+        event_id: Option<String>,
+        at: Option<ClockReading>,
+    ) -> Result<Option<SessionEvent>, SessionCoreError> {
         self.with(|t| {
-            t.foreground(now_ms, event_id.as_deref())
+            t.foreground(at.map(Moment::from), event_id.as_deref())
                 .map(|o| o.map(SessionEvent::from))
         })
+    }
+
+    /// Rule 5: the state the process really started in (a push or a
+    /// background fetch starts it in the background); no event, no entity.
+    pub fn launch(&self, in_background: bool) -> Result<(), SessionCoreError> {
+        self.with(|t| t.launch(in_background))
     }
 
     pub fn pause(&self) -> Result<(), SessionCoreError> {
@@ -340,12 +409,20 @@ impl SessionTracker {
         self.with(Tracker::end_session)
     }
 
-    pub fn start_manual_session(&self, now_ms: i64, custom_id: Option<i64>) -> Result<(), SessionCoreError> {
-        self.with(|t| t.start_manual_session(now_ms, custom_id))
+    #[uniffi::method(default(custom_id = None, at = None))]
+    pub fn start_manual_session(
+        &self,
+        custom_id: Option<i64>,
+        at: Option<ClockReading>,
+    ) -> Result<(), SessionCoreError> {
+        self.with(|t| t.start_manual_session(at.map(Moment::from), custom_id))
     }
 
     pub fn set_anonymous(&self, anonymous: bool) -> Result<(), SessionCoreError> {
-        self.with(|t| t.set_anonymous(anonymous))
+        self.with(|t| {
+            t.set_anonymous(anonymous);
+            Ok(())
+        })
     }
 
     pub fn set_app_user_id(&self, app_user_id: Option<String>) -> Result<(), SessionCoreError> {

@@ -10,7 +10,7 @@
 //! (a status byte, then the lowered result or the lowered
 //! `SessionCoreError`), which the generated Kotlin converters read.
 
-use crate::api::{guarded, SessionCoreError, SessionEvent, SessionTracker};
+use crate::api::{guarded, ClockReading, SessionCoreError, SessionEvent, SessionTracker};
 use crate::UniFfiTag;
 use jni_sys::{jbyteArray, jclass, jint, jlong, JNIEnv};
 use std::panic::catch_unwind;
@@ -88,7 +88,8 @@ pub extern "system" fn Java_dev_sessioncore_JvmFastPath_nativeRelease(_env: *mut
 }
 
 /// One JNI entry per per-event call; their names are what the JVM binds
-/// `JvmFastPath`'s `external fun`s to.
+/// `JvmFastPath`'s `external fun`s to. `at` is null (the core reads the
+/// clocks under its lock) or an explicit `ClockReading` in uniffi's encoding.
 macro_rules! event_entry {
     ($entry:ident, $method:path) => {
         #[no_mangle]
@@ -96,10 +97,10 @@ macro_rules! event_entry {
             env: *mut JNIEnv,
             _class: jclass,
             id: jlong,
-            now_ms: jlong,
             event_id: jbyteArray,
+            at: jbyteArray,
         ) -> jbyteArray {
-            event_call(env, id, now_ms, event_id, $method)
+            event_call(env, id, event_id, at, $method)
         }
     };
 }
@@ -108,15 +109,24 @@ event_entry!(Java_dev_sessioncore_JvmFastPath_track, SessionTracker::track);
 event_entry!(Java_dev_sessioncore_JvmFastPath_background, SessionTracker::background);
 event_entry!(Java_dev_sessioncore_JvmFastPath_foreground, SessionTracker::foreground);
 
-type EventCall = fn(&SessionTracker, i64, Option<String>) -> Result<Option<SessionEvent>, SessionCoreError>;
+type EventCall =
+    fn(&SessionTracker, Option<String>, Option<ClockReading>) -> Result<Option<SessionEvent>, SessionCoreError>;
 
 /// Runs one per-event call and returns its encoded result, or null with a
 /// pending Java exception when the JVM could not allocate the array.
-fn event_call(env: *mut JNIEnv, id: jlong, now_ms: jlong, event_id: jbyteArray, call: EventCall) -> jbyteArray {
+fn event_call(env: *mut JNIEnv, id: jlong, event_id: jbyteArray, at: jbyteArray, call: EventCall) -> jbyteArray {
     let outcome = guarded(|| {
-        // SAFETY: `env` and `event_id` come from the JVM for this call.
-        let event_id = unsafe { read_utf8(env, event_id) }?;
-        call(&*lookup(id)?, now_ms, event_id)
+        // SAFETY: `env` and the arrays come from the JVM for this call.
+        let (event_id, at) = unsafe { (read_bytes(env, event_id), read_bytes(env, at)) };
+        let event_id = event_id
+            .map(String::from_utf8)
+            .transpose()
+            .map_err(|_| invalid("eventId", "is not UTF-8"))?;
+        let at = at
+            .map(|bytes| <ClockReading as Lift<UniFfiTag>>::try_read(&mut bytes.as_slice()))
+            .transpose()
+            .map_err(|_| invalid("at", "is not an encoded ClockReading"))?;
+        call(&*lookup(id)?, event_id, at)
     });
     // SAFETY: `env` is the JVM's for this call.
     unsafe { new_byte_array(env, &encoded(outcome)) }
@@ -179,20 +189,22 @@ fn encoded_error(error: SessionCoreError) -> Vec<u8> {
     bytes
 }
 
-/// A Java `byte[]` of UTF-8 (null for none) as a Rust string.
-unsafe fn read_utf8(env: *mut JNIEnv, array: jbyteArray) -> Result<Option<String>, SessionCoreError> {
+/// A Java `byte[]` (null for none) as Rust bytes.
+unsafe fn read_bytes(env: *mut JNIEnv, array: jbyteArray) -> Option<Vec<u8>> {
     if array.is_null() {
-        return Ok(None);
+        return None;
     }
     let len = ((**env).v1_1.GetArrayLength)(env, array);
     let mut bytes = vec![0u8; len.max(0) as usize];
     ((**env).v1_1.GetByteArrayRegion)(env, array, 0, len, bytes.as_mut_ptr().cast());
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| SessionCoreError::InvalidArgument {
-            argument: "eventId".into(),
-            detail: "is not UTF-8".into(),
-        })
+    Some(bytes)
+}
+
+fn invalid(argument: &str, detail: &str) -> SessionCoreError {
+    SessionCoreError::InvalidArgument {
+        argument: argument.into(),
+        detail: detail.into(),
+    }
 }
 
 unsafe fn new_byte_array(env: *mut JNIEnv, bytes: &[u8]) -> jbyteArray {
@@ -210,7 +222,7 @@ unsafe fn new_byte_array(env: *mut JNIEnv, bytes: &[u8]) -> jbyteArray {
 mod tests {
     use super::*;
     use crate::api::TrackerConfig;
-    use uniffi::{Lift, RustBuffer};
+    use uniffi::RustBuffer;
 
     fn tracker(dir: &std::path::Path) -> Arc<SessionTracker> {
         let path = dir.join("sessions.db").display().to_string();

@@ -4,6 +4,7 @@
 //! and `api` is the thin layer exported through uniffi.
 
 mod api;
+mod clock;
 mod engine;
 mod error;
 mod jvm_fast_path;
@@ -11,7 +12,10 @@ mod logging;
 mod storage;
 mod tracker;
 
-pub use api::{RecoveryReport, SessionCoreError, SessionEvent, SessionState, SessionTracker, TrackerConfig};
+pub use api::{
+    BootClockReading, ClockReading, RecoveryReport, SessionCoreError, SessionEvent, SessionState, SessionTracker,
+    TrackerConfig,
+};
 pub use engine::{format_iso8601, NewSessionReason, NIL_UUID};
 pub use logging::{set_log_level, LogLevel};
 pub use storage::SCHEMA_VERSION;

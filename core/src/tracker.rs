@@ -1,9 +1,10 @@
 //! One namespace's tracker: the engine's rules applied to the stored state,
 //! one committed transaction per change. Plain Rust; `api` wraps it for FFI.
 
+use crate::clock;
 use crate::engine::{
-    normalize_event_id, validate_namespace, validate_time, EventContext, EventOutput, NamespaceState, Settings,
-    StateView, Transition, MAX_INDEX,
+    normalize_event_id, validate_namespace, EventContext, EventOutput, Moment, NamespaceState, Settings, StateView,
+    Transition, MAX_INDEX,
 };
 use crate::error::{Error, Result};
 use crate::storage::{Recovery, Store};
@@ -42,25 +43,25 @@ impl Tracker {
         Ok(tracker)
     }
 
-    pub fn track(&mut self, now_ms: i64, event_id: Option<&str>) -> Result<Option<EventOutput>> {
-        self.record(now_ms, event_id, None)
+    pub fn track(&mut self, at: Option<Moment>, event_id: Option<&str>) -> Result<Option<EventOutput>> {
+        self.record(at, event_id, None)
     }
 
-    pub fn background(&mut self, now_ms: i64, event_id: Option<&str>) -> Result<Option<EventOutput>> {
-        self.record(now_ms, event_id, Some(Transition::Background))
+    pub fn background(&mut self, at: Option<Moment>, event_id: Option<&str>) -> Result<Option<EventOutput>> {
+        self.record(at, event_id, Some(Transition::Background))
     }
 
-    pub fn foreground(&mut self, now_ms: i64, event_id: Option<&str>) -> Result<Option<EventOutput>> {
-        self.record(now_ms, event_id, Some(Transition::Foreground))
+    pub fn foreground(&mut self, at: Option<Moment>, event_id: Option<&str>) -> Result<Option<EventOutput>> {
+        self.record(at, event_id, Some(Transition::Foreground))
     }
 
     fn record(
         &mut self,
-        now_ms: i64,
+        at: Option<Moment>,
         event_id: Option<&str>,
         transition: Option<Transition>,
     ) -> Result<Option<EventOutput>> {
-        let now_ms = validate_time("nowMs", now_ms)?;
+        let at = at.map(Moment::validate).transpose()?;
         let event_id = normalize_event_id(event_id)?;
         let (settings, paused) = (&self.settings, self.paused);
         let user_id = self.store.user_id().to_owned();
@@ -69,11 +70,20 @@ impl Tracker {
             paused,
             user_id: &user_id,
         };
-        let (output, state) = self
-            .store
-            .update(|state| Ok(state.record_event(&ctx, now_ms, &event_id, transition).flatten()))?;
+        let (output, state) = self.store.update(|state| {
+            let now = at.unwrap_or_else(clock::now);
+            Ok(state.record_event(&ctx, &now, &event_id, transition).flatten())
+        })?;
         self.state = state;
         Ok(output)
+    }
+
+    /// Rule 5: the state the process started in, without an event.
+    pub fn launch(&mut self, in_background: bool) -> Result<()> {
+        self.update(|state| {
+            state.launch(in_background);
+            Ok(())
+        })
     }
 
     /// Rule 7: pausing is a setting of this object, not stored.
@@ -95,30 +105,25 @@ impl Tracker {
         })
     }
 
-    pub fn start_manual_session(&mut self, now_ms: i64, custom_id: Option<i64>) -> Result<()> {
-        let now_ms = validate_time("nowMs", now_ms)?;
+    pub fn start_manual_session(&mut self, at: Option<Moment>, custom_id: Option<i64>) -> Result<()> {
+        let at = at.map(Moment::validate).transpose()?;
         if let Some(id) = custom_id.filter(|id| *id < MIN_CUSTOM_SESSION_ID) {
             return Err(Error::invalid_argument(
                 "customId",
                 format!("{id} is not a positive integer of at least 10 digits"),
             ));
         }
+        let anonymous = self.settings.anonymous;
         self.update(|state| {
-            state.start_manual_session(now_ms, custom_id);
+            state.start_manual_session(&at.unwrap_or_else(clock::now), custom_id, anonymous);
             Ok(())
         })
     }
 
-    pub fn set_anonymous(&mut self, anonymous: bool) -> Result<()> {
-        if anonymous == self.settings.anonymous {
-            return Ok(());
-        }
-        self.update(|state| {
-            state.mark_anonymity_changed();
-            Ok(())
-        })?;
+    /// Rule 9: a setting of this object; the next event compares it with
+    /// the mode its session was recorded in.
+    pub fn set_anonymous(&mut self, anonymous: bool) {
         self.settings.anonymous = anonymous;
-        Ok(())
     }
 
     pub fn set_app_user_id(&mut self, app_user_id: Option<&str>) -> Result<()> {

@@ -3,7 +3,7 @@
 //! session ids, app user ids — appears above debug level.
 
 use log::{Level, LevelFilter, Log, Metadata, Record};
-use sessioncore::{set_log_level, LogLevel, SessionTracker, TrackerConfig};
+use sessioncore::{set_log_level, ClockReading, LogLevel, SessionTracker, TrackerConfig};
 use std::sync::Mutex;
 
 static LINES: Mutex<Vec<(Level, String)>> = Mutex::new(Vec::new());
@@ -33,11 +33,17 @@ fn levels_are_honoured_and_nothing_personal_is_logged_above_debug() {
     assert_eq!(log::max_level(), LevelFilter::Trace);
     let tracker = open();
     tracker.set_app_user_id(Some("alice@example.com".into())).unwrap();
-    let event = tracker.track(1_700_000_000_000, None).unwrap().unwrap();
+    let event = tracker
+        .track(None, Some(ClockReading::wall(1_700_000_000_000)))
+        .unwrap()
+        .unwrap();
     tracker.start_new_session().unwrap();
-    tracker.track(1_700_000_001_000, None).unwrap().unwrap();
+    tracker
+        .track(None, Some(ClockReading::wall(1_700_000_001_000)))
+        .unwrap()
+        .unwrap();
     drop(tracker);
-    open().track(1_700_000_002_000, None).unwrap();
+    open().track(None, Some(ClockReading::wall(1_700_000_002_000))).unwrap();
 
     let lines = LINES.lock().unwrap().clone();
     assert!(

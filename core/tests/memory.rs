@@ -3,7 +3,7 @@
 //! (`SESSIONCORE_RSS_EVENTS`). The file lives on tmpfs when there is one, so
 //! that the run takes seconds; memory use does not depend on fsync.
 
-use sessioncore::{SessionTracker, TrackerConfig};
+use sessioncore::{ClockReading, SessionTracker, TrackerConfig};
 
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
@@ -35,7 +35,7 @@ fn rss_is_flat_over_many_events() {
     for i in 0..events {
         // A new session every 10 000 events, so session starts are measured too.
         let now = 1_700_000_000_000 + (i as i64) * 10 + (i as i64 / 10_000) * 3_600_000;
-        tracker.track(now, None).unwrap().unwrap();
+        tracker.track(None, Some(ClockReading::wall(now))).unwrap().unwrap();
         if i % (events / 20) == 0 {
             samples.push((i, rss_kib()));
         }

@@ -1,6 +1,6 @@
 //! The README's Rust example, compiled and run.
 
-use sessioncore::{SessionCoreError, SessionTracker, TrackerConfig};
+use sessioncore::{ClockReading, SessionCoreError, SessionTracker, TrackerConfig};
 
 #[test]
 fn readme_example() -> Result<(), SessionCoreError> {
@@ -14,14 +14,14 @@ fn readme_example() -> Result<(), SessionCoreError> {
         ..TrackerConfig::default()
     };
     let tracker = SessionTracker::open(path, "default".into(), config)?;
-    if let Some(event) = tracker.track(now_ms, None)? {
+    if let Some(event) = tracker.track(None, Some(ClockReading::wall(now_ms)))? {
         if event.is_new_session {
             println!("new session {} ({:?})", event.session_id, event.new_session_reason);
         }
         let context = &event.snowplow_context_json; // attach to the Snowplow event
         println!("{context}");
     }
-    tracker.background(now_ms + 1_000, None)?; // None when already in the background
+    tracker.background(None, Some(ClockReading::wall(now_ms + 1_000)))?; // None when already in the background
     println!(
         "session {:?}, in background: {}",
         tracker.session_index()?,

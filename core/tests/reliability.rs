@@ -11,7 +11,7 @@
 //! set. `SESSIONCORE_KILLS` sets the number of kills (default 200;
 //! `scripts/reliability-long.sh` runs thousands).
 
-use sessioncore::{SessionTracker, TrackerConfig};
+use sessioncore::{ClockReading, SessionTracker, TrackerConfig};
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -109,9 +109,9 @@ fn child_process_entry() {
                 match rng.below(20) {
                     0 => tracker = open(&db),
                     1 => tracker.start_new_session().map(|_| ()).unwrap(),
-                    2..=3 => drop(tracker.background(now, None).unwrap()),
-                    4..=5 => drop(tracker.foreground(now, None).unwrap()),
-                    _ => drop(tracker.track(now, None).unwrap()),
+                    2..=3 => drop(tracker.background(None, Some(ClockReading::wall(now))).unwrap()),
+                    4..=5 => drop(tracker.foreground(None, Some(ClockReading::wall(now))).unwrap()),
+                    _ => drop(tracker.track(None, Some(ClockReading::wall(now))).unwrap()),
                 }
                 let c = committed_now(&tracker);
                 writeln!(
@@ -132,7 +132,7 @@ fn child_process_entry() {
                     tracker.start_new_session().unwrap();
                 }
                 let event = tracker
-                    .track(T0, None)
+                    .track(None, Some(ClockReading::wall(T0)))
                     .unwrap_or_else(|e| panic!("track failed: {e}"))
                     .unwrap();
                 writeln!(out, "event {} {}", event.session_id, event.event_index).unwrap();
@@ -272,7 +272,7 @@ fn threads_on_one_tracker_lose_no_update() {
                         if t == 0 && i % 250 == 249 {
                             tracker.start_new_session().unwrap();
                         }
-                        let event = tracker.track(T0, None).unwrap().unwrap();
+                        let event = tracker.track(None, Some(ClockReading::wall(T0))).unwrap().unwrap();
                         (event.session_id, event.event_index)
                     })
                     .collect::<Vec<_>>()

@@ -2,7 +2,7 @@
 //! damaged, foreign, newer or unwritable files, and consistency between
 //! tracker objects on one file.
 
-use sessioncore::{SessionCoreError, SessionTracker, TrackerConfig, SCHEMA_VERSION};
+use sessioncore::{BootClockReading, ClockReading, SessionCoreError, SessionTracker, TrackerConfig, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -44,7 +44,7 @@ fn kind<T>(result: Result<T, SessionCoreError>) -> &'static str {
 fn state_survives_reopening_in_wal_mode_with_full_sync() {
     let dir = Dir::new("reopen");
     let first = open(&dir.db(), "default").unwrap();
-    let event = first.track(T0, None).unwrap().unwrap();
+    let event = first.track(None, Some(ClockReading::wall(T0))).unwrap().unwrap();
     first.close_storage().unwrap();
     let again = open(&dir.db(), "default").unwrap();
     assert_eq!(again.session_id().unwrap(), Some(event.session_id));
@@ -68,7 +68,13 @@ fn a_file_that_is_not_sqlite_is_moved_aside_and_kept() {
         junk,
         "the damaged file is kept byte for byte"
     );
-    assert!(tracker.track(T0, None).unwrap().unwrap().is_new_session);
+    assert!(
+        tracker
+            .track(None, Some(ClockReading::wall(T0)))
+            .unwrap()
+            .unwrap()
+            .is_new_session
+    );
     // A second damaged file does not overwrite the first one kept aside.
     tracker.close_storage().unwrap();
     for suffix in ["", "-wal", "-shm"] {
@@ -88,7 +94,7 @@ fn a_truncated_database_is_recovered_and_the_damaged_copy_kept() {
     let dir = Dir::new("truncated");
     let tracker = open(&dir.db(), "default").unwrap();
     for i in 0..50 {
-        tracker.track(T0 + i, None).unwrap();
+        tracker.track(None, Some(ClockReading::wall(T0 + i))).unwrap();
     }
     tracker.close_storage().unwrap();
     let bytes = std::fs::read(dir.db()).unwrap();
@@ -101,13 +107,19 @@ fn a_truncated_database_is_recovered_and_the_damaged_copy_kept() {
         .unwrap()
         .expect("quick_check notices the missing pages");
     assert_eq!(std::fs::read(&recovery.moved_to).unwrap().len(), bytes.len() / 2 + 100);
-    assert!(tracker.track(T0 + 100, None).unwrap().is_some());
+    assert!(tracker
+        .track(None, Some(ClockReading::wall(T0 + 100)))
+        .unwrap()
+        .is_some());
 }
 
 #[test]
 fn a_newer_schema_is_refused_and_left_untouched() {
     let dir = Dir::new("newer");
-    open(&dir.db(), "default").unwrap().track(T0, None).unwrap();
+    open(&dir.db(), "default")
+        .unwrap()
+        .track(None, Some(ClockReading::wall(T0)))
+        .unwrap();
     let conn = rusqlite::Connection::open(dir.db()).unwrap();
     conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
     drop(conn);
@@ -133,18 +145,24 @@ fn two_trackers_on_one_file_see_each_others_commits() {
     let dir = Dir::new("two");
     let a = open(&dir.db(), "default").unwrap();
     let b = open(&dir.db(), "default").unwrap();
-    let first = a.track(T0, None).unwrap().unwrap();
+    let first = a.track(None, Some(ClockReading::wall(T0))).unwrap().unwrap();
     assert_eq!(b.session_id().unwrap(), Some(first.session_id.clone()));
-    let second = b.track(T0 + 1, None).unwrap().unwrap();
+    let second = b.track(None, Some(ClockReading::wall(T0 + 1))).unwrap().unwrap();
     assert_eq!(
         (second.session_id.as_str(), second.event_index),
         (first.session_id.as_str(), 2)
     );
-    assert_eq!(a.track(T0 + 2, None).unwrap().unwrap().event_index, 3);
-    b.background(T0 + 3, None).unwrap().unwrap();
+    assert_eq!(
+        a.track(None, Some(ClockReading::wall(T0 + 2)))
+            .unwrap()
+            .unwrap()
+            .event_index,
+        3
+    );
+    b.background(None, Some(ClockReading::wall(T0 + 3))).unwrap().unwrap();
     assert!(a.is_in_background().unwrap());
     assert!(
-        a.background(T0 + 4, None).unwrap().is_none(),
+        a.background(None, Some(ClockReading::wall(T0 + 4))).unwrap().is_none(),
         "already in the background"
     );
 }
@@ -154,8 +172,8 @@ fn namespaces_share_the_user_id_and_nothing_else() {
     let dir = Dir::new("namespaces");
     let a = open(&dir.db(), "app").unwrap();
     let b = open(&dir.db(), "APP").unwrap();
-    let ea = a.track(T0, None).unwrap().unwrap();
-    let eb = b.track(T0, None).unwrap().unwrap();
+    let ea = a.track(None, Some(ClockReading::wall(T0))).unwrap().unwrap();
+    let eb = b.track(None, Some(ClockReading::wall(T0))).unwrap().unwrap();
     assert_eq!(ea.user_id, eb.user_id);
     assert_ne!(ea.session_id, eb.session_id);
     assert_eq!(eb.event_index, 1);
@@ -165,7 +183,7 @@ fn namespaces_share_the_user_id_and_nothing_else() {
 fn bad_input_gets_typed_errors_and_changes_nothing() {
     let dir = Dir::new("bad-input");
     let bad_config = TrackerConfig {
-        foreground_timeout_ms: 0,
+        foreground_timeout_ms: -1,
         ..TrackerConfig::default()
     };
     let error = SessionTracker::open(dir.db().display().to_string(), "default".into(), bad_config)
@@ -177,19 +195,46 @@ fn bad_input_gets_typed_errors_and_changes_nothing() {
     assert_eq!(kind(open(&dir.db(), &"x".repeat(129))), "InvalidConfig");
 
     let tracker = open(&dir.db(), "default").unwrap();
-    tracker.track(T0, None).unwrap();
+    tracker.track(None, Some(ClockReading::wall(T0))).unwrap();
     let before = tracker.state().unwrap();
-    assert_eq!(kind(tracker.track(T0 + 1, Some("e1".into()))), "InvalidArgument");
-    assert_eq!(kind(tracker.track(-1, None)), "InvalidArgument");
     assert_eq!(
-        kind(tracker.start_manual_session(T0, Some(999_999_999))),
+        kind(tracker.track(Some("e1".into()), Some(ClockReading::wall(T0 + 1)))),
+        "InvalidArgument"
+    );
+    assert_eq!(
+        kind(tracker.track(None, Some(ClockReading::wall(-1)))),
+        "InvalidArgument"
+    );
+    let bad_boot = |boot_id: &str, uptime_ms: i64| ClockReading {
+        wall_ms: T0,
+        boot: Some(BootClockReading {
+            boot_id: boot_id.into(),
+            uptime_ms,
+        }),
+    };
+    for (at, argument) in [
+        (bad_boot("", 1), "at.boot.bootId"),
+        (bad_boot(&"b".repeat(65), 1), "at.boot.bootId"),
+        (bad_boot("b", -1), "at.boot.uptimeMs"),
+    ] {
+        let error = tracker.track(None, Some(at)).unwrap_err();
+        assert!(
+            matches!(&error, SessionCoreError::InvalidArgument { argument: a, .. } if a == argument),
+            "{error}"
+        );
+    }
+    assert_eq!(
+        kind(tracker.start_manual_session(Some(999_999_999), Some(ClockReading::wall(T0)))),
         "InvalidArgument"
     );
     assert_eq!(kind(tracker.set_app_user_id(Some(String::new()))), "InvalidArgument");
     assert_eq!(kind(tracker.set_app_user_id(Some("u".repeat(256)))), "InvalidArgument");
     assert_eq!(tracker.state().unwrap(), before);
     let upper = "6F9619FF-8B86-D011-B42D-00C04FC964FF";
-    let event = tracker.track(T0 + 2, Some(upper.into())).unwrap().unwrap();
+    let event = tracker
+        .track(Some(upper.into()), Some(ClockReading::wall(T0 + 2)))
+        .unwrap()
+        .unwrap();
     assert_eq!(event.event_id, upper.to_lowercase());
 }
 
@@ -199,6 +244,6 @@ fn a_closed_tracker_says_so() {
     let tracker = open(&dir.db(), "default").unwrap();
     tracker.close_storage().unwrap();
     tracker.close_storage().unwrap();
-    assert_eq!(kind(tracker.track(T0, None)), "Closed");
+    assert_eq!(kind(tracker.track(None, Some(ClockReading::wall(T0)))), "Closed");
     assert_eq!(kind(tracker.state()), "Closed");
 }

@@ -1,7 +1,7 @@
 // The bodies of the fuzz targets. Included by the fuzz crate and by the core
 // crate's corpus-replay test, so both run exactly the same checks.
 
-use sessioncore::{SessionEvent, SessionTracker, TrackerConfig};
+use sessioncore::{ClockReading, SessionEvent, SessionTracker, TrackerConfig};
 use sessioncore_conformance::Scenario;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -54,15 +54,18 @@ pub fn engine_ops(data: &[u8]) {
         let t = &trackers[ns];
         now += i64::from(i16::from_le_bytes([a, b])) * 40;
         let result = match op % 12 {
-            0..=3 => t.track(now, None).map(Some),
-            4 => t.background(now, None).map(Some),
-            5 => t.foreground(now, None).map(Some),
+            0..=3 => t.track(None, Some(ClockReading::wall(now))).map(Some),
+            4 => t.background(None, Some(ClockReading::wall(now))).map(Some),
+            5 => t.foreground(None, Some(ClockReading::wall(now))).map(Some),
             6 => t.pause().map(|()| None),
             7 => t.resume().map(|()| None),
             8 => t.start_new_session().map(|()| None),
             9 => t.end_session().map(|()| None),
             10 => t
-                .start_manual_session(now, (b > 127).then_some(1_000_000_000 + i64::from(a)))
+                .start_manual_session(
+                    (b > 127).then_some(1_000_000_000 + i64::from(a)),
+                    Some(ClockReading::wall(now)),
+                )
                 .map(|()| None),
             _ => {
                 for tracker in &trackers {

@@ -7,6 +7,8 @@ public typealias TrackerConfig = SessionCoreBindings.TrackerConfig
 public typealias SessionEvent = SessionCoreBindings.SessionEvent
 public typealias SessionState = SessionCoreBindings.SessionState
 public typealias RecoveryReport = SessionCoreBindings.RecoveryReport
+public typealias ClockReading = SessionCoreBindings.ClockReading
+public typealias BootClockReading = SessionCoreBindings.BootClockReading
 public typealias NewSessionReason = SessionCoreBindings.NewSessionReason
 public typealias SessionCoreError = SessionCoreBindings.SessionCoreError
 
@@ -23,18 +25,19 @@ extension SessionCoreError {
     }
 }
 
-/// Supplies "now" in epoch milliseconds; tests inject their own.
-public typealias Clock = @Sendable () -> Int64
-
-public let systemClock: Clock = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
-
 /// A session tracker for one namespace of one SQLite file: the shared
-/// sessioncore engine with the clock and the session-update callback an iOS
-/// app needs. Every call throws `SessionCoreError`. Safe to share between
-/// threads: the engine serialises calls, and the callback is lock-protected.
+/// sessioncore engine with the session-update callback an iOS app needs.
+/// Every call throws `SessionCoreError`. Safe to share between threads: the
+/// engine serialises calls, and the callback is lock-protected.
+///
+/// Time: the calls take no time from the app. The core reads the wall clock
+/// and the boot clock after it holds the database's write lock, so that call
+/// order is time order across threads and processes (an app and its
+/// extensions). `at:` passes an explicit `ClockReading` instead, for tests
+/// and tools only. Each call is a durable SQLite commit: call it off the main
+/// thread (the lifecycle observer does).
 public final class SessionTracker: @unchecked Sendable {
     private let ffi: SessionCoreBindings.SessionTracker
-    private let clock: Clock
     private let lock = NSLock()
     private var listener: (@Sendable (SessionEvent) -> Void)?
 
@@ -42,11 +45,9 @@ public final class SessionTracker: @unchecked Sendable {
     public init(
         path: String,
         namespace: String = "default",
-        config: TrackerConfig = TrackerConfig(),
-        clock: @escaping Clock = systemClock
+        config: TrackerConfig = TrackerConfig()
     ) throws {
         ffi = try SessionCoreBindings.SessionTracker.open(path: path, namespace: namespace, config: config)
-        self.clock = clock
     }
 
     /// Called once per new session, with the event that started it.
@@ -57,25 +58,29 @@ public final class SessionTracker: @unchecked Sendable {
 
     /// Tracks a plain event; `eventId` is its UUID, or nil to have one generated.
     @discardableResult
-    public func track(eventId: String? = nil) throws -> SessionEvent? {
-        notify(try ffi.track(nowMs: clock(), eventId: eventId))
+    public func track(eventId: String? = nil, at: ClockReading? = nil) throws -> SessionEvent? {
+        notify(try ffi.track(eventId: eventId, at: at))
     }
 
     /// The app went to the background; nil when it already was (or no session applies).
     @discardableResult
-    public func background(eventId: String? = nil) throws -> SessionEvent? {
-        notify(try ffi.background(nowMs: clock(), eventId: eventId))
+    public func background(eventId: String? = nil, at: ClockReading? = nil) throws -> SessionEvent? {
+        notify(try ffi.background(eventId: eventId, at: at))
     }
 
     /// The app came to the foreground; nil when it already was (or no session applies).
     @discardableResult
-    public func foreground(eventId: String? = nil) throws -> SessionEvent? {
-        notify(try ffi.foreground(nowMs: clock(), eventId: eventId))
+    public func foreground(eventId: String? = nil, at: ClockReading? = nil) throws -> SessionEvent? {
+        notify(try ffi.foreground(eventId: eventId, at: at))
     }
 
+    /// The state the process started in (in the background for a push or a
+    /// background fetch); no event. The lifecycle observer calls it.
+    public func launch(inBackground: Bool) throws { try ffi.launch(inBackground: inBackground) }
+
     /// Switches to manual mode and starts a session now (RudderStack's manual sessions).
-    public func startManualSession(customId: Int64? = nil) throws {
-        try ffi.startManualSession(nowMs: clock(), customId: customId)
+    public func startManualSession(customId: Int64? = nil, at: ClockReading? = nil) throws {
+        try ffi.startManualSession(customId: customId, at: at)
     }
 
     public func startNewSession() throws { try ffi.startNewSession() }

@@ -5,10 +5,6 @@
 import Foundation
 import SessionCore
 
-final class Counter: @unchecked Sendable {
-    var now: Int64 = 1_700_000_000_000
-}
-
 func perCallNs(rounds: Int, calls: Int, _ body: () throws -> Void) rethrows -> (median: Double, mad: Double) {
     var samples: [Double] = []
     for _ in 0..<rounds {
@@ -32,11 +28,7 @@ let directory = "\(base)/sessioncore-swiftbench-\(ProcessInfo.processInfo.proces
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
 
-let counter = Counter()
-let tracker = try SessionTracker(path: "\(directory)/sessions.db", clock: {
-    counter.now += 1
-    return counter.now
-})
+let tracker = try SessionTracker(path: "\(directory)/sessions.db")
 try tracker.track()
 let track = try perCallNs(rounds: rounds, calls: calls) { _ = try tracker.track() }
 let getter = try perCallNs(rounds: rounds, calls: calls) { _ = try tracker.sessionIndex }

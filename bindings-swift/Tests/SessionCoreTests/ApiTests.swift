@@ -37,7 +37,7 @@ final class ApiTests: XCTestCase {
     }
 
     func testInvalidConfigNamesTheField() throws {
-        XCTAssertThrowsError(try SessionTracker(path: db, config: TrackerConfig(foregroundTimeoutMs: 0))) { error in
+        XCTAssertThrowsError(try SessionTracker(path: db, config: TrackerConfig(foregroundTimeoutMs: -1))) { error in
             guard case SessionCoreError.InvalidConfig(let field, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(field, "foregroundTimeoutMs")
         }
@@ -48,8 +48,7 @@ final class ApiTests: XCTestCase {
     }
 
     func testBadArgumentsAreInvalidArgument() throws {
-        let t0 = self.t0
-        let tracker = try SessionTracker(path: db, clock: { t0 })
+        let tracker = try SessionTracker(path: db)
         XCTAssertThrowsError(try tracker.startManualSession(customId: 123)) { error in
             guard case SessionCoreError.InvalidArgument(let argument, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(argument, "customId")
@@ -67,8 +66,7 @@ final class ApiTests: XCTestCase {
     }
 
     func testClosedTrackerThrowsClosed() throws {
-        let t0 = self.t0
-        let tracker = try SessionTracker(path: db, clock: { t0 })
+        let tracker = try SessionTracker(path: db)
         try tracker.close()
         try tracker.close()
         XCTAssertThrowsError(try tracker.track()) { error in
@@ -77,23 +75,21 @@ final class ApiTests: XCTestCase {
     }
 
     func testCallbackFiresOncePerNewSession() throws {
-        let clock = ManualClock()
-        clock.nowMs = t0
+        var now = t0
         let seen = Seen()
-        let tracker = try SessionTracker(path: db, config: TrackerConfig(foregroundTimeoutMs: 1000), clock: { clock.nowMs })
+        let tracker = try SessionTracker(path: db, config: TrackerConfig(foregroundTimeoutMs: 1000))
         tracker.onSessionUpdate = { seen.append($0) }
         for step: Int64 in [0, 10, 10, 5000, 10] {
-            clock.nowMs += step
-            try tracker.track()
+            now += step
+            try tracker.track(at: ClockReading(wallMs: now))
         }
         XCTAssertEqual(seen.events.map(\.sessionIndex), [1, 2])
         XCTAssertEqual(seen.events.map(\.eventIndex), [1, 1])
     }
 
     func testTwoTrackersOnOneFileStayConsistent() throws {
-        let t0 = self.t0
-        let a = try SessionTracker(path: db, clock: { t0 })
-        let b = try SessionTracker(path: db, clock: { t0 })
+        let a = try SessionTracker(path: db)
+        let b = try SessionTracker(path: db)
         let first = try XCTUnwrap(try a.track())
         XCTAssertEqual(try b.sessionId, first.sessionId)
         XCTAssertEqual(try b.track()?.eventIndex, 2)

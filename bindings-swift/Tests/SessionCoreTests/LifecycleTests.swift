@@ -11,19 +11,15 @@ final class LifecycleTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sessioncore-lifecycle-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let clock = ManualClock()
-        clock.nowMs = 1_700_000_000_000
-        let tracker = try SessionTracker(path: directory.appendingPathComponent("s.db").path, clock: { clock.nowMs })
+        let tracker = try SessionTracker(path: directory.appendingPathComponent("s.db").path)
         let center = NotificationCenter()
         let observer = SessionLifecycleObserver(tracker: tracker, center: center, background: background, foreground: foreground)
         try tracker.track()
 
-        clock.nowMs += 1_000
         center.post(name: background, object: nil)
         XCTAssertTrue(try tracker.isInBackground)
         XCTAssertEqual(try tracker.backgroundIndex, 1)
 
-        clock.nowMs += 1_000
         center.post(name: foreground, object: nil)
         XCTAssertFalse(try tracker.isInBackground)
         XCTAssertEqual(try tracker.foregroundIndex, 1)

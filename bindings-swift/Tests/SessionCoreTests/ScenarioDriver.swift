@@ -1,9 +1,6 @@
 import Foundation
 import SessionCore
 
-/// A clock the tests move by hand.
-final class ManualClock: @unchecked Sendable { var nowMs: Int64 = 0 }
-
 /// Swift's conformance driver: runs the steps the checker resolved
 /// (tests/conformance) through the public wrapper and returns the trace. What
 /// the trace must say is the checker's business, not this file's.
@@ -11,7 +8,6 @@ final class ScenarioDriver {
     private let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sessioncore-swift-\(UUID().uuidString)")
     private let steps: [[String: Any]]
     private var config: TrackerConfig
-    private let clock = ManualClock()
     private var order: [String] = []  // namespaces in order of first use
     private var trackers: [String: SessionTracker] = [:]
 
@@ -42,8 +38,7 @@ final class ScenarioDriver {
     }
 
     private func open(_ namespace: String, _ config: TrackerConfig) throws -> SessionTracker {
-        let clock = self.clock
-        return try SessionTracker(path: directory.appendingPathComponent("sessions.db").path, namespace: namespace, config: config, clock: { clock.nowMs })
+        try SessionTracker(path: directory.appendingPathComponent("sessions.db").path, namespace: namespace, config: config)
     }
 
     private func tracker(_ namespace: String) throws -> SessionTracker {
@@ -68,18 +63,23 @@ final class ScenarioDriver {
         let op = step["op"] as? String ?? ""
         if op == "restart" { return try restart(ScenarioDriver.config(step["config"])) }
         let tracker = try self.tracker(step["namespace"] as? String ?? "")
-        clock.nowMs = (step["at"] as? NSNumber)?.int64Value ?? 0
+        let at = (step["at"] as? [String: Any]).map { at in
+            ClockReading(wallMs: (at["wallMs"] as? NSNumber)?.int64Value ?? 0, boot: (at["boot"] as? [String: Any]).map {
+                BootClockReading(bootId: $0["bootId"] as? String ?? "", uptimeMs: ($0["uptimeMs"] as? NSNumber)?.int64Value ?? 0)
+            })
+        }
         let eventId = step["eventId"] as? String
         switch op {
-        case "track": return try tracker.track(eventId: eventId) as Any
-        case "background": return try tracker.background(eventId: eventId) as Any
-        case "foreground": return try tracker.foreground(eventId: eventId) as Any
+        case "track": return try tracker.track(eventId: eventId, at: at) as Any
+        case "background": return try tracker.background(eventId: eventId, at: at) as Any
+        case "foreground": return try tracker.foreground(eventId: eventId, at: at) as Any
+        case "launch": return try tracker.launch(inBackground: step["inBackground"] as? Bool ?? false)
         case "startNewSession": return try tracker.startNewSession()
         case "pause": return try tracker.pause()
         case "resume": return try tracker.resume()
         case "setAnonymous": return try tracker.setAnonymous(step["value"] as? Bool ?? false)
         case "setAppUserId": return try tracker.setAppUserId(step["value"] as? String)
-        case "startManualSession": return try tracker.startManualSession(customId: (step["customId"] as? NSNumber)?.int64Value)
+        case "startManualSession": return try tracker.startManualSession(customId: (step["customId"] as? NSNumber)?.int64Value, at: at)
         case "endSession": return try tracker.endSession()
         case "seedIndexes":
             return try tracker.setIndexesForTesting(
@@ -99,7 +99,8 @@ final class ScenarioDriver {
         let ms = { (key: String) in (c[key] as? NSNumber)?.int64Value }
         return TrackerConfig(foregroundTimeoutMs: ms("foregroundTimeoutMs") ?? 0, backgroundTimeoutMs: ms("backgroundTimeoutMs") ?? 0,
                              continueSessionOnRestart: c["continueSessionOnRestart"] as? Bool ?? true,
-                             maxSessionDurationMs: ms("maxSessionDurationMs"), anonymous: c["anonymous"] as? Bool ?? false)
+                             maxSessionDurationMs: ms("maxSessionDurationMs"), anonymous: c["anonymous"] as? Bool ?? false,
+                             backgroundEventsStartSessions: c["backgroundEventsStartSessions"] as? Bool ?? true)
     }
 
     /// A value as the trace spells it: records by their fields, enum cases by name.

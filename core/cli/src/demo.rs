@@ -2,7 +2,7 @@
 //! SQLite file, printed as a timeline of sessions and why they changed.
 
 use crate::CliError;
-use sessioncore::{NewSessionReason, SessionEvent, SessionTracker, TrackerConfig};
+use sessioncore::{ClockReading, NewSessionReason, SessionEvent, SessionTracker, TrackerConfig};
 use std::path::Path;
 
 /// 2026-11-24T00:00:00Z: the demo's day, fixed so that runs are comparable.
@@ -67,9 +67,9 @@ fn replay_day(db: &Path) -> Result<(), CliError> {
     for (clock, step) in DAY {
         let now = DAY_START_MS + time_of_day_ms(clock);
         let (name, event) = match step {
-            Step::Event(name) => (*name, tracker.track(now, None)?),
-            Step::Background => ("Background", tracker.background(now, None)?),
-            Step::Foreground => ("Foreground", tracker.foreground(now, None)?),
+            Step::Event(name) => (*name, tracker.track(None, Some(ClockReading::wall(now)))?),
+            Step::Background => ("Background", tracker.background(None, Some(ClockReading::wall(now)))?),
+            Step::Foreground => ("Foreground", tracker.foreground(None, Some(ClockReading::wall(now)))?),
             Step::Kill => {
                 drop(tracker);
                 tracker = open()?;

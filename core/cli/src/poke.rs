@@ -1,10 +1,9 @@
 //! `sessioncore --db FILE [--namespace NS] [OPTIONS] COMMAND`: one call on a
-//! real database, printed as JSON. The CLI is a caller, so it reads the clock.
+//! real database, printed as JSON.
 
 use crate::{json, CliError};
 use serde_json::{json as object, Map, Value};
-use sessioncore::{SessionTracker, TrackerConfig};
-use std::time::{SystemTime, UNIX_EPOCH};
+use sessioncore::{ClockReading, SessionTracker, TrackerConfig};
 
 pub fn run(args: &[String]) -> Result<(), CliError> {
     let mut args = Args {
@@ -32,15 +31,16 @@ pub fn run(args: &[String]) -> Result<(), CliError> {
         [] => return Err(CliError::Usage("missing command".into())),
     };
     let tracker = SessionTracker::open(db.to_owned(), namespace, config)?;
-    let now = at.unwrap_or_else(now_ms);
+    // Without --at the core reads the clocks under its lock.
+    let at = at.map(ClockReading::wall);
     let output = match (command, operands.as_slice()) {
-        ("track", []) => event(tracker.track(now, event_id)?),
-        ("background", []) => event(tracker.background(now, event_id)?),
-        ("foreground", []) => event(tracker.foreground(now, event_id)?),
+        ("track", []) => event(tracker.track(event_id, at)?),
+        ("background", []) => event(tracker.background(event_id, at)?),
+        ("foreground", []) => event(tracker.foreground(event_id, at)?),
         ("state", []) => json::state(&tracker.state()?),
         ("start-new-session", []) => after(tracker.start_new_session(), &tracker)?,
         ("end-session", []) => after(tracker.end_session(), &tracker)?,
-        ("start-manual-session", []) => after(tracker.start_manual_session(now, custom_id), &tracker)?,
+        ("start-manual-session", []) => after(tracker.start_manual_session(custom_id, at), &tracker)?,
         ("set-app-user-id", [id]) => after(tracker.set_app_user_id(Some((*id).to_owned())), &tracker)?,
         ("clear-app-user-id", []) => after(tracker.set_app_user_id(None), &tracker)?,
         _ => {
@@ -76,11 +76,6 @@ fn event(event: Option<sessioncore::SessionEvent>) -> Value {
 fn after(call: Result<(), sessioncore::SessionCoreError>, tracker: &SessionTracker) -> Result<Value, CliError> {
     call?;
     Ok(json::state(&tracker.state()?))
-}
-
-fn now_ms() -> i64 {
-    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// Options may come anywhere; what is left after taking them is the command.

@@ -3,7 +3,7 @@
 //! `sessioncore` binary so that a file-size limit or an unprivileged user can
 //! apply to a whole process.
 
-use sessioncore::{SessionCoreError, SessionTracker, TrackerConfig};
+use sessioncore::{ClockReading, SessionCoreError, SessionTracker, TrackerConfig};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -115,7 +115,10 @@ fn disk_full_mid_commit_is_a_storage_error_and_keeps_what_was_committed() {
     let tracker = open(&dir.db(), &last).unwrap();
     assert_eq!(tracker.state().unwrap().event_index, Some(1));
     assert!(
-        tracker.track(T0 + 10_000, None).unwrap().is_some(),
+        tracker
+            .track(None, Some(ClockReading::wall(T0 + 10_000)))
+            .unwrap()
+            .is_some(),
         "writable again without the limit"
     );
 }

@@ -14,4 +14,4 @@ pub use output::{EventOutput, StateView};
 pub use rules::{EventContext, Transition};
 pub use settings::{validate_namespace, Settings};
 pub use state::{NamespaceState, NewSessionReason, Session, MAX_INDEX};
-pub use time::{format_iso8601, validate_time};
+pub use time::{format_iso8601, BootInstant, Moment, MAX_BOOT_ID_BYTES, MAX_TIME_MS};

@@ -39,7 +39,7 @@ impl EventOutput {
             event_index: session.event_index,
             first_event_id: session.first_event_id.clone().expect("set by the first event"),
             first_event_ms: session.first_event_ms.expect("set by the first event"),
-            session_start_ms: session.start_ms,
+            session_start_ms: session.start.wall_ms,
             new_session_reason: (session.event_index == 1).then_some(session.start_reason),
             app_user_id: state.app_user_id.clone().filter(|_| !anonymous),
             custom_session_id: session.custom_id,
@@ -109,13 +109,14 @@ impl StateView {
             event_index: session.map(|s| s.event_index),
             first_event_id: session.and_then(|s| s.first_event_id.clone()),
             first_event_ms: session.and_then(|s| s.first_event_ms),
-            session_start_ms: session.map(|s| s.start_ms),
+            session_start_ms: session.map(|s| s.start.wall_ms),
             is_in_background: state.in_background,
             foreground_index: session.map_or(0, |s| s.foreground_index),
             background_index: session.map_or(0, |s| s.background_index),
             is_paused: paused,
             is_manual: state.manual,
-            is_new_session_pending: state.pending.is_some(),
+            // Rule 9: a session of the other mode is replaced at the next event.
+            is_new_session_pending: state.pending.is_some() || session.is_some_and(|s| s.anonymous != anonymous),
             app_user_id: state.app_user_id.clone().filter(|_| !anonymous),
         }
     }

@@ -1,4 +1,4 @@
-//! Rules 3-10 and 14 as transitions of [`NamespaceState`]. Every function
+//! Rules 3-10, 14 and 18 as transitions of [`NamespaceState`]. Every function
 //! here is deterministic given its inputs (ids aside), which is what lets the
 //! storage layer retry nothing and the model tests compare outputs exactly.
 
@@ -6,6 +6,7 @@ use super::ids::new_uuid;
 use super::output::EventOutput;
 use super::settings::Settings;
 use super::state::{NamespaceState, NewSessionReason, Session, MAX_INDEX};
+use super::time::Moment;
 
 /// The lifecycle change an event carries (rule 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,9 +21,12 @@ impl Transition {
     }
 }
 
-/// What rule 3 decides for one event.
+/// What rules 3, 14 and 18 decide for one event.
 enum Decision {
-    Continue,
+    /// Count the event in the current session; `extends` moves its last activity.
+    Continue {
+        extends: bool,
+    },
     Start(NewSessionReason),
     NoSession,
 }
@@ -35,13 +39,13 @@ pub struct EventContext<'a> {
 }
 
 impl NamespaceState {
-    /// Rules 3-5: one tracked event, optionally carrying a lifecycle
-    /// transition. Returns `None` for a redundant transition (nothing changes)
-    /// and `Some(None)` for an event that has no session to attach to.
+    /// Rules 3-5 and 18: one tracked event, optionally carrying a lifecycle
+    /// transition. Returns `None` for a redundant transition (nothing
+    /// changes) and `Some(None)` for an event that has no session to attach to.
     pub fn record_event(
         &mut self,
         ctx: &EventContext<'_>,
-        now_ms: i64,
+        now: &Moment,
         event_id: &str,
         transition: Option<Transition>,
     ) -> Option<Option<EventOutput>> {
@@ -50,13 +54,13 @@ impl NamespaceState {
                 return None;
             }
         }
-        let output = match self.decide(ctx, now_ms) {
+        let output = match self.decide(ctx, now, transition) {
             Decision::NoSession => None,
             Decision::Start(reason) => {
-                self.start_session(now_ms, reason, None);
-                Some(self.count_event(ctx, now_ms, event_id, transition))
+                self.start_session(now, reason, None, ctx.settings.anonymous);
+                Some(self.count_event(ctx, now, event_id, transition, true))
             }
-            Decision::Continue => Some(self.count_event(ctx, now_ms, event_id, transition)),
+            Decision::Continue { extends } => Some(self.count_event(ctx, now, event_id, transition, extends)),
         };
         if let Some(t) = transition {
             self.in_background = t.target_in_background();
@@ -64,9 +68,14 @@ impl NamespaceState {
         Some(output)
     }
 
-    fn decide(&self, ctx: &EventContext<'_>, now_ms: i64) -> Decision {
+    fn decide(&self, ctx: &EventContext<'_>, now: &Moment, transition: Option<Transition>) -> Decision {
+        // Rule 18: a background event (every event but the user coming back)
+        // may attach to a live session, but never starts or extends one.
+        let background_only = !ctx.settings.background_events_start_sessions
+            && self.in_background
+            && transition != Some(Transition::Foreground);
         let Some(session) = self.active_session() else {
-            return if ctx.paused || self.manual {
+            return if ctx.paused || self.manual || background_only {
                 Decision::NoSession
             } else if self.latest.is_some() {
                 Decision::Start(NewSessionReason::SessionEnded)
@@ -74,26 +83,34 @@ impl NamespaceState {
                 Decision::Start(NewSessionReason::FirstSession)
             };
         };
+        // Rule 9 holds even while paused: no session spans both modes.
+        let mode_changed = (session.anonymous != ctx.settings.anonymous).then_some(NewSessionReason::AnonymityChanged);
         let checked = if ctx.paused {
-            None
+            mode_changed
         } else if self.manual {
-            self.pending
+            self.pending.or(mode_changed)
         } else {
-            self.pending.or_else(|| self.expiry(ctx.settings, session, now_ms))
+            self.pending
+                .or(mode_changed)
+                .or_else(|| self.expiry(ctx.settings, session, now))
         };
         match checked {
+            _ if background_only && (checked.is_some() || session.event_index == MAX_INDEX) => Decision::NoSession,
             Some(reason) => Decision::Start(reason),
             None if session.event_index == MAX_INDEX => Decision::Start(NewSessionReason::EventIndexLimit),
-            None => Decision::Continue,
+            None => Decision::Continue {
+                extends: !ctx.paused && !background_only,
+            },
         }
     }
 
     /// Rule 3 (c)-(e): the session's own clock-based end conditions.
-    fn expiry(&self, settings: &Settings, session: &Session, now_ms: i64) -> Option<NewSessionReason> {
-        if now_ms < session.last_activity_ms {
+    fn expiry(&self, settings: &Settings, session: &Session, now: &Moment) -> Option<NewSessionReason> {
+        let idle = now.since(&session.last_activity);
+        if idle < 0 {
             return Some(NewSessionReason::ClockMovedBackwards);
         }
-        if now_ms - session.last_activity_ms > settings.timeout_ms(self.in_background) {
+        if idle > settings.timeout_ms(self.in_background) {
             return Some(if self.in_background {
                 NewSessionReason::BackgroundTimeout
             } else {
@@ -101,12 +118,12 @@ impl NamespaceState {
             });
         }
         match settings.max_session_duration_ms {
-            Some(max) if now_ms - session.start_ms > max => Some(NewSessionReason::MaxDuration),
+            Some(max) if now.since(&session.start) > max => Some(NewSessionReason::MaxDuration),
             _ => None,
         }
     }
 
-    fn start_session(&mut self, now_ms: i64, reason: NewSessionReason, custom_id: Option<i64>) {
+    fn start_session(&mut self, now: &Moment, reason: NewSessionReason, custom_id: Option<i64>, anonymous: bool) {
         let previous = self.latest.as_ref();
         self.latest = Some(Session {
             id: new_uuid(),
@@ -115,12 +132,13 @@ impl NamespaceState {
             event_index: 0,
             first_event_id: None,
             first_event_ms: None,
-            start_ms: now_ms,
-            last_activity_ms: now_ms,
+            start: now.clone(),
+            last_activity: now.clone(),
             foreground_index: 0,
             background_index: 0,
             start_reason: reason,
             custom_id,
+            anonymous,
         });
         self.ended = false;
         self.pending = None;
@@ -130,18 +148,19 @@ impl NamespaceState {
     fn count_event(
         &mut self,
         ctx: &EventContext<'_>,
-        now_ms: i64,
+        now: &Moment,
         event_id: &str,
         transition: Option<Transition>,
+        extends: bool,
     ) -> EventOutput {
         let session = self.latest.as_mut().expect("a session was started or is active");
         session.event_index += 1;
         if session.first_event_id.is_none() {
             session.first_event_id = Some(event_id.to_owned());
-            session.first_event_ms = Some(now_ms);
+            session.first_event_ms = Some(now.wall_ms);
         }
-        if !ctx.paused {
-            session.last_activity_ms = now_ms;
+        if extends {
+            session.last_activity = now.clone();
         }
         match transition {
             Some(Transition::Background) => session.background_index += 1,
@@ -149,6 +168,12 @@ impl NamespaceState {
             None => {}
         }
         EventOutput::new(self, ctx, event_id)
+    }
+
+    /// Rule 5: the state the process started in, reported by the lifecycle
+    /// glue; no event, so no session changes.
+    pub fn launch(&mut self, in_background: bool) {
+        self.in_background = in_background;
     }
 
     /// Rule 8.
@@ -164,15 +189,10 @@ impl NamespaceState {
         }
     }
 
-    /// Rule 9: called only when the anonymity setting really changes.
-    pub fn mark_anonymity_changed(&mut self) {
-        self.pending.get_or_insert(NewSessionReason::AnonymityChanged);
-    }
-
     /// Rule 10. The custom id is validated by the caller.
-    pub fn start_manual_session(&mut self, now_ms: i64, custom_id: Option<i64>) {
+    pub fn start_manual_session(&mut self, now: &Moment, custom_id: Option<i64>, anonymous: bool) {
         self.manual = true;
-        self.start_session(now_ms, NewSessionReason::ManualStart, custom_id);
+        self.start_session(now, NewSessionReason::ManualStart, custom_id, anonymous);
     }
 
     /// Rule 10: the session stays as `latest` so the next one links to it.

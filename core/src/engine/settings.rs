@@ -14,6 +14,8 @@ pub struct Settings {
     pub continue_session_on_restart: bool,
     pub max_session_duration_ms: Option<i64>,
     pub anonymous: bool,
+    /// Rule 18: whether events tracked in the background start and extend sessions.
+    pub background_events_start_sessions: bool,
 }
 
 impl Default for Settings {
@@ -24,16 +26,17 @@ impl Default for Settings {
             continue_session_on_restart: true,
             max_session_duration_ms: None,
             anonymous: false,
+            background_events_start_sessions: true,
         }
     }
 }
 
 impl Settings {
     pub fn validate(&self) -> Result<()> {
-        positive("foregroundTimeoutMs", self.foreground_timeout_ms)?;
-        positive("backgroundTimeoutMs", self.background_timeout_ms)?;
+        at_least("foregroundTimeoutMs", self.foreground_timeout_ms, 0)?;
+        at_least("backgroundTimeoutMs", self.background_timeout_ms, 0)?;
         if let Some(max) = self.max_session_duration_ms {
-            positive("maxSessionDurationMs", max)?;
+            at_least("maxSessionDurationMs", max, 1)?;
         }
         Ok(())
     }
@@ -48,13 +51,13 @@ impl Settings {
     }
 }
 
-fn positive(field: &str, value: i64) -> Result<()> {
-    if value > 0 {
+fn at_least(field: &str, value: i64, min: i64) -> Result<()> {
+    if value >= min {
         Ok(())
     } else {
         Err(Error::invalid_config(
             field,
-            format!("must be a positive number of milliseconds, got {value}"),
+            format!("must be at least {min} milliseconds, got {value}"),
         ))
     }
 }
@@ -91,11 +94,17 @@ mod tests {
     fn names_the_offending_field() {
         let base = Settings::default();
         assert_eq!(base.validate(), Ok(()));
-        let zero_fg = Settings {
-            foreground_timeout_ms: 0,
+        let negative_fg = Settings {
+            foreground_timeout_ms: -1,
             ..base.clone()
         };
-        assert_eq!(field_of(zero_fg.validate()), "foregroundTimeoutMs");
+        assert_eq!(field_of(negative_fg.validate()), "foregroundTimeoutMs");
+        let zero_timeouts = Settings {
+            foreground_timeout_ms: 0,
+            background_timeout_ms: 0,
+            ..base.clone()
+        };
+        assert_eq!(zero_timeouts.validate(), Ok(()));
         let negative_bg = Settings {
             background_timeout_ms: -5,
             ..base.clone()

@@ -1,6 +1,8 @@
 //! What is stored per namespace. Everything here survives a restart; the
 //! per-object settings (pause, anonymity) live in the tracker instead.
 
+use super::time::Moment;
+
 /// Rule 14: the schema's maximum for sessionIndex and eventIndex.
 pub const MAX_INDEX: u32 = i32::MAX as u32;
 
@@ -67,13 +69,16 @@ pub struct Session {
     /// Set by the session's first event; a manual session has none until then.
     pub first_event_id: Option<String>,
     pub first_event_ms: Option<i64>,
-    pub start_ms: i64,
-    pub last_activity_ms: i64,
+    pub start: Moment,
+    /// The last event's moment while checking was on (rules 4, 7, 18).
+    pub last_activity: Moment,
     pub foreground_index: u32,
     pub background_index: u32,
     pub start_reason: NewSessionReason,
     /// Rule 10: the app's own numeric id of a manual session.
     pub custom_id: Option<i64>,
+    /// Rule 9: the anonymity mode the session's events were recorded in.
+    pub anonymous: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -82,7 +87,7 @@ pub struct NamespaceState {
     /// `endSession()` ended `latest`: getters report no session (rule 10).
     pub ended: bool,
     pub in_background: bool,
-    /// A new session starts at the next event (rules 6, 8, 9).
+    /// A new session starts at the next event (rules 6, 8).
     pub pending: Option<NewSessionReason>,
     pub manual: bool,
     pub app_user_id: Option<String>,

@@ -1,6 +1,6 @@
 //! Mapping between [`NamespaceState`] and its row, and the install row.
 
-use crate::engine::{new_uuid, NamespaceState, NewSessionReason, Session};
+use crate::engine::{new_uuid, BootInstant, Moment, NamespaceState, NewSessionReason, Session};
 use crate::error::{Error, Result};
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
@@ -37,13 +37,24 @@ fn from_row(row: &Row<'_>) -> Result<NamespaceState> {
             event_index: row.get("event_index")?,
             first_event_id: row.get("first_event_id")?,
             first_event_ms: row.get("first_event_ms")?,
-            start_ms: row.get("session_start_ms")?,
-            last_activity_ms: row.get("last_activity_ms")?,
+            start: moment(
+                row,
+                "session_start_ms",
+                "session_start_boot_id",
+                "session_start_uptime_ms",
+            )?,
+            last_activity: moment(
+                row,
+                "last_activity_ms",
+                "last_activity_boot_id",
+                "last_activity_uptime_ms",
+            )?,
             foreground_index: row.get("foreground_index")?,
             background_index: row.get("background_index")?,
             start_reason: reason("start_reason")?
                 .ok_or_else(|| Error::storage("stored session has no start reason"))?,
             custom_id: row.get("custom_session_id")?,
+            anonymous: row.get("session_anonymous")?,
         }),
     };
     Ok(NamespaceState {
@@ -56,6 +67,20 @@ fn from_row(row: &Row<'_>) -> Result<NamespaceState> {
     })
 }
 
+fn moment(row: &Row<'_>, wall: &str, boot_id: &str, uptime: &str) -> Result<Moment> {
+    let boot = match (
+        row.get::<_, Option<String>>(boot_id)?,
+        row.get::<_, Option<i64>>(uptime)?,
+    ) {
+        (Some(boot_id), Some(uptime_ms)) => Some(BootInstant { boot_id, uptime_ms }),
+        _ => None,
+    };
+    Ok(Moment {
+        wall_ms: row.get(wall)?,
+        boot,
+    })
+}
+
 pub fn save(conn: &Connection, namespace: &str, state: &NamespaceState) -> Result<()> {
     let session = state.latest.as_ref();
     let mut statement = conn.prepare_cached(
@@ -63,7 +88,9 @@ pub fn save(conn: &Connection, namespace: &str, state: &NamespaceState) -> Resul
             :namespace, :session_id, :previous_session_id, :session_index, :event_index,
             :first_event_id, :first_event_ms, :session_start_ms, :last_activity_ms,
             :foreground_index, :background_index, :start_reason, :custom_session_id,
-            :session_ended, :in_background, :pending_reason, :manual, :app_user_id)",
+            :session_ended, :in_background, :pending_reason, :manual, :app_user_id,
+            :session_start_boot_id, :session_start_uptime_ms, :last_activity_boot_id, :last_activity_uptime_ms,
+            :session_anonymous)",
     )?;
     statement.execute(named_params! {
         ":namespace": namespace,
@@ -73,8 +100,8 @@ pub fn save(conn: &Connection, namespace: &str, state: &NamespaceState) -> Resul
         ":event_index": session.map(|s| s.event_index),
         ":first_event_id": session.and_then(|s| s.first_event_id.as_ref()),
         ":first_event_ms": session.and_then(|s| s.first_event_ms),
-        ":session_start_ms": session.map(|s| s.start_ms),
-        ":last_activity_ms": session.map(|s| s.last_activity_ms),
+        ":session_start_ms": session.map(|s| s.start.wall_ms),
+        ":last_activity_ms": session.map(|s| s.last_activity.wall_ms),
         ":foreground_index": session.map(|s| s.foreground_index),
         ":background_index": session.map(|s| s.background_index),
         ":start_reason": session.map(|s| s.start_reason.as_str()),
@@ -84,6 +111,11 @@ pub fn save(conn: &Connection, namespace: &str, state: &NamespaceState) -> Resul
         ":pending_reason": state.pending.map(NewSessionReason::as_str),
         ":manual": state.manual,
         ":app_user_id": state.app_user_id,
+        ":session_start_boot_id": session.and_then(|s| s.start.boot.as_ref().map(|b| &b.boot_id)),
+        ":session_start_uptime_ms": session.and_then(|s| s.start.boot.as_ref().map(|b| b.uptime_ms)),
+        ":last_activity_boot_id": session.and_then(|s| s.last_activity.boot.as_ref().map(|b| &b.boot_id)),
+        ":last_activity_uptime_ms": session.and_then(|s| s.last_activity.boot.as_ref().map(|b| b.uptime_ms)),
+        ":session_anonymous": session.is_some_and(|s| s.anonymous),
     })?;
     Ok(())
 }

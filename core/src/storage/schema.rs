@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-const MIGRATIONS: [&str; 1] = [
+const MIGRATIONS: [&str; 2] = [
     // 0 -> 1: the first schema.
     "CREATE TABLE install (
         singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
@@ -29,6 +29,14 @@ const MIGRATIONS: [&str; 1] = [
         manual INTEGER NOT NULL,
         app_user_id TEXT
     ) WITHOUT ROWID;",
+    // 1 -> 2: the boot clock of the session's start and last activity
+    // (rule 3), and the anonymity mode the session was recorded in (rule 9;
+    // sessions from version 1 were recorded with it off).
+    "ALTER TABLE namespace_state ADD COLUMN session_start_boot_id TEXT;
+    ALTER TABLE namespace_state ADD COLUMN session_start_uptime_ms INTEGER;
+    ALTER TABLE namespace_state ADD COLUMN last_activity_boot_id TEXT;
+    ALTER TABLE namespace_state ADD COLUMN last_activity_uptime_ms INTEGER;
+    ALTER TABLE namespace_state ADD COLUMN session_anonymous INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -3,7 +3,9 @@
 //! driver, through the same resolved steps and the same trace format.
 
 use serde_json::{json, Value};
-use sessioncore::{SessionCoreError, SessionEvent, SessionState, SessionTracker, TrackerConfig};
+use sessioncore::{
+    BootClockReading, ClockReading, SessionCoreError, SessionEvent, SessionState, SessionTracker, TrackerConfig,
+};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -80,19 +82,20 @@ impl Driver {
             return self.restart(config(&step["config"]));
         }
         let tracker = self.tracker(step["namespace"].as_str().unwrap_or_default())?;
-        let at = step["at"].as_i64().unwrap_or_default();
+        let at = clock_reading(&step["at"]);
         let event_id = step["eventId"].as_str().map(str::to_owned);
         let done = |result: Result<(), SessionCoreError>| result.map(|()| Value::Null);
         match op {
-            "track" => tracker.track(at, event_id).map(event_json),
-            "background" => tracker.background(at, event_id).map(event_json),
-            "foreground" => tracker.foreground(at, event_id).map(event_json),
+            "track" => tracker.track(event_id, at).map(event_json),
+            "background" => tracker.background(event_id, at).map(event_json),
+            "foreground" => tracker.foreground(event_id, at).map(event_json),
+            "launch" => done(tracker.launch(step["inBackground"].as_bool().unwrap_or_default())),
             "startNewSession" => done(tracker.start_new_session()),
             "pause" => done(tracker.pause()),
             "resume" => done(tracker.resume()),
             "setAnonymous" => done(tracker.set_anonymous(step["value"].as_bool().unwrap_or_default())),
             "setAppUserId" => done(tracker.set_app_user_id(step["value"].as_str().map(str::to_owned))),
-            "startManualSession" => done(tracker.start_manual_session(at, step["customId"].as_i64())),
+            "startManualSession" => done(tracker.start_manual_session(step["customId"].as_i64(), at)),
             "endSession" => done(tracker.end_session()),
             "seedIndexes" => done(tracker.set_indexes_for_testing(
                 step["sessionIndex"].as_i64().unwrap_or_default(),
@@ -117,6 +120,15 @@ impl Driver {
     }
 }
 
+fn clock_reading(json: &Value) -> Option<ClockReading> {
+    let wall_ms = json["wallMs"].as_i64()?;
+    let boot = json["boot"].as_object().map(|boot| BootClockReading {
+        boot_id: boot["bootId"].as_str().unwrap_or_default().to_owned(),
+        uptime_ms: boot["uptimeMs"].as_i64().unwrap_or_default(),
+    });
+    Some(ClockReading { wall_ms, boot })
+}
+
 fn config(json: &Value) -> TrackerConfig {
     serde_json::from_value::<ConfigJson>(json.clone())
         .expect("resolve writes whole configurations")
@@ -131,6 +143,7 @@ struct ConfigJson {
     continue_session_on_restart: bool,
     max_session_duration_ms: Option<i64>,
     anonymous: bool,
+    background_events_start_sessions: bool,
 }
 
 impl From<ConfigJson> for TrackerConfig {
@@ -141,6 +154,7 @@ impl From<ConfigJson> for TrackerConfig {
             continue_session_on_restart: c.continue_session_on_restart,
             max_session_duration_ms: c.max_session_duration_ms,
             anonymous: c.anonymous,
+            background_events_start_sessions: c.background_events_start_sessions,
         }
     }
 }

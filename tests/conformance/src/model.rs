@@ -32,6 +32,7 @@ pub struct ConfigPatch {
     #[serde(default, deserialize_with = "nullable")]
     pub max_session_duration_ms: Option<Option<i64>>,
     pub anonymous: Option<bool>,
+    pub background_events_start_sessions: Option<bool>,
 }
 
 impl ConfigPatch {
@@ -44,6 +45,9 @@ impl ConfigPatch {
                 .unwrap_or(base.continue_session_on_restart),
             max_session_duration_ms: self.max_session_duration_ms.unwrap_or(base.max_session_duration_ms),
             anonymous: self.anonymous.unwrap_or(base.anonymous),
+            background_events_start_sessions: self
+                .background_events_start_sessions
+                .unwrap_or(base.background_events_start_sessions),
         }
     }
 }
@@ -64,6 +68,7 @@ pub enum Op {
     EndSession,
     Check,
     SeedIndexes,
+    Launch,
 }
 
 impl Op {
@@ -82,6 +87,7 @@ impl Op {
             Op::EndSession => "endSession",
             Op::Check => "check",
             Op::SeedIndexes => "seedIndexes",
+            Op::Launch => "launch",
         }
     }
 
@@ -92,10 +98,11 @@ impl Op {
     /// The op-specific fields this op requires and those it may carry.
     fn fields(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
-            Op::Track | Op::Background | Op::Foreground => (&["at"], &["eventId", "expect"]),
+            Op::Track | Op::Background | Op::Foreground => (&["at"], &["uptime", "boot", "eventId", "expect"]),
             Op::Restart => (&[], &["config"]),
             Op::SetAnonymous | Op::SetAppUserId => (&["value"], &[]),
-            Op::StartManualSession => (&["at"], &["customId"]),
+            Op::StartManualSession => (&["at"], &["uptime", "boot", "customId"]),
+            Op::Launch => (&["inBackground"], &[]),
             Op::Check => (&[], &["at"]),
             Op::SeedIndexes => (&["sessionIndex", "eventIndex"], &[]),
             Op::StartNewSession | Op::Pause | Op::Resume | Op::EndSession => (&[], &[]),
@@ -108,6 +115,9 @@ impl Op {
 pub struct Step {
     pub op: Op,
     pub at: Option<i64>,
+    /// The boot clock (ms) and the boot's label; a step without them has none.
+    pub uptime: Option<i64>,
+    pub boot: Option<String>,
     pub event_id: Option<String>,
     pub namespace: Option<String>,
     pub config: Option<ConfigPatch>,
@@ -116,6 +126,7 @@ pub struct Step {
     pub custom_id: Option<i64>,
     pub session_index: Option<i64>,
     pub event_index: Option<i64>,
+    pub in_background: Option<bool>,
     pub expect: Option<Expect>,
     pub state: Option<StateExpect>,
     pub expect_error: Option<String>,
@@ -130,12 +141,15 @@ impl Step {
     fn present_fields(&self) -> Vec<&'static str> {
         [
             ("at", self.at.is_some()),
+            ("uptime", self.uptime.is_some()),
+            ("boot", self.boot.is_some()),
             ("eventId", self.event_id.is_some()),
             ("config", self.config.is_some()),
             ("value", self.value.is_some()),
             ("customId", self.custom_id.is_some()),
             ("sessionIndex", self.session_index.is_some()),
             ("eventIndex", self.event_index.is_some()),
+            ("inBackground", self.in_background.is_some()),
             ("expect", self.expect.is_some()),
         ]
         .into_iter()
@@ -152,6 +166,9 @@ impl Step {
         }
         if let Some(extra) = present.iter().find(|f| !required.contains(f) && !optional.contains(f)) {
             return Err(format!("op `{op}` does not take `{extra}`"));
+        }
+        if self.uptime.is_some() != self.boot.is_some() {
+            return Err("`uptime` and `boot` come together (a boot-clock reading and its boot)".into());
         }
         match (self.op, &self.value) {
             (Op::SetAnonymous, Some(Some(serde_json::Value::Bool(_)))) => {}
@@ -222,6 +239,9 @@ pub struct StateExpect {
     pub user_id: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     pub app_user_id: Option<Option<String>>,
+    pub is_new_session_pending: Option<bool>,
+    pub is_paused: Option<bool>,
+    pub is_manual: Option<bool>,
 }
 
 impl Scenario {

@@ -8,15 +8,16 @@ use sessioncore::TrackerConfig;
 
 /// The resolved scenario: `{"name", "config", "steps": [...]}`. Step 0 opens
 /// the `default` namespace (the tracker every scenario starts with); step `n`
-/// is the scenario's step `n`. Per step: `op`, `namespace`, `at` (epoch ms),
-/// `eventId` (the UUID of the label, see [`label_uuid`]), `value`,
-/// `customId`, `sessionIndex`, `eventIndex`, and `config` (for `restart`: the
-/// whole configuration to reopen with; a driver keeps its current one when
-/// the reopening fails).
+/// is the scenario's step `n`. Per step: `op`, `namespace`, `at` (the moment
+/// to pass: `{"wallMs", "boot": null or {"bootId", "uptimeMs"}}`), `eventId`
+/// (ids as the UUIDs of their labels, see [`label_uuid`]), `value`,
+/// `customId`, `sessionIndex`, `eventIndex`, `inBackground`, and `config`
+/// (for `restart`: the whole configuration to reopen with; a driver keeps
+/// its current one when the reopening fails).
 pub fn resolve(scenario: &Scenario) -> Value {
     let mut config = scenario.config.apply(&TrackerConfig::default());
     let initial = config_json(&config);
-    let mut steps = vec![step_json("open", "default", None, None, Value::Null)];
+    let mut steps = vec![step_json("open", "default", None, Value::Null)];
     for step in &scenario.steps {
         let restart_config = (step.op == Op::Restart).then(|| {
             let next = step
@@ -34,23 +35,30 @@ pub fn resolve(scenario: &Scenario) -> Value {
         let mut resolved = step_json(
             step.op.as_str(),
             step.namespace(),
-            step.at.map(|at| scenario.start_ms + at),
             step.event_id.as_deref(),
             restart_config.unwrap_or(Value::Null),
         );
+        resolved["at"] = step.at.map_or(Value::Null, |at| {
+            let boot = step
+                .boot
+                .as_deref()
+                .map(|label| json!({"bootId": label_uuid(label), "uptimeMs": step.uptime}));
+            json!({"wallMs": scenario.start_ms + at, "boot": boot})
+        });
         resolved["value"] = step.value.clone().flatten().unwrap_or(Value::Null);
         resolved["customId"] = json!(step.custom_id);
         resolved["sessionIndex"] = json!(step.session_index);
         resolved["eventIndex"] = json!(step.event_index);
+        resolved["inBackground"] = json!(step.in_background);
         steps.push(resolved);
     }
     json!({"name": scenario.name, "config": initial, "steps": steps})
 }
 
-fn step_json(op: &str, namespace: &str, at: Option<i64>, event_label: Option<&str>, config: Value) -> Value {
+fn step_json(op: &str, namespace: &str, event_label: Option<&str>, config: Value) -> Value {
     json!({
-        "op": op, "namespace": namespace, "at": at, "eventId": event_label.map(label_uuid),
-        "value": null, "customId": null, "sessionIndex": null, "eventIndex": null, "config": config,
+        "op": op, "namespace": namespace, "at": null, "eventId": event_label.map(label_uuid), "value": null,
+        "customId": null, "sessionIndex": null, "eventIndex": null, "inBackground": null, "config": config,
     })
 }
 
@@ -61,6 +69,7 @@ fn config_json(config: &TrackerConfig) -> Value {
         continue_session_on_restart,
         max_session_duration_ms,
         anonymous,
+        background_events_start_sessions,
     } = config;
     json!({
         "foregroundTimeoutMs": foreground_timeout_ms,
@@ -68,6 +77,7 @@ fn config_json(config: &TrackerConfig) -> Value {
         "continueSessionOnRestart": continue_session_on_restart,
         "maxSessionDurationMs": max_session_duration_ms,
         "anonymous": anonymous,
+        "backgroundEventsStartSessions": background_events_start_sessions,
     })
 }
 
@@ -106,17 +116,22 @@ mod tests {
                 "startMs": 1000, "steps": [
                   {"op": "restart", "config": {"foregroundTimeoutMs": 0}, "expectError": "InvalidConfig"},
                   {"op": "restart", "config": {"anonymous": true}},
-                  {"op": "track", "at": 5, "eventId": "e1", "namespace": "other"}]}"#,
+                  {"op": "track", "at": 5, "eventId": "e1", "namespace": "other"},
+                  {"op": "track", "at": 6, "uptime": 40, "boot": "B1"}]}"#,
         )
         .unwrap();
         let resolved = resolve(&scenario);
         let steps = resolved["steps"].as_array().unwrap();
-        assert_eq!(steps.len(), 4);
+        assert_eq!(steps.len(), 5);
         assert_eq!(steps[0]["op"], "open");
         assert_eq!(steps[1]["config"]["foregroundTimeoutMs"], 0);
         assert_eq!(steps[2]["config"]["foregroundTimeoutMs"], 30000);
         assert_eq!(steps[2]["config"]["anonymous"], true);
-        assert_eq!(steps[3]["at"], 1005);
+        assert_eq!(steps[3]["at"], json!({"wallMs": 1005, "boot": null}));
+        assert_eq!(
+            steps[4]["at"],
+            json!({"wallMs": 1006, "boot": {"bootId": label_uuid("B1"), "uptimeMs": 40}})
+        );
         assert_eq!(steps[3]["eventId"], label_uuid("e1"));
         assert_eq!(steps[3]["namespace"], "other");
         assert_eq!(steps[3]["config"], Value::Null);

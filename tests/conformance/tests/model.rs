@@ -10,7 +10,9 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestError, TestRunner};
 use serde_json::{json, Value};
-use sessioncore::{SessionCoreError, SessionEvent, SessionState, SessionTracker, TrackerConfig, NIL_UUID};
+use sessioncore::{
+    ClockReading, SessionCoreError, SessionEvent, SessionState, SessionTracker, TrackerConfig, NIL_UUID,
+};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -80,6 +82,7 @@ struct ModelSession {
     background: i64,
     reason: &'static str,
     custom_id: Option<i64>,
+    anonymous: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -180,11 +183,7 @@ impl Model {
                 Expected::Nothing
             }
             Op::SetAnonymous { ns, value } => {
-                let n = &mut self.namespaces[ns];
-                if n.anonymous != value {
-                    n.anonymous = value;
-                    n.pending = n.pending.or(Some("anonymityChanged"));
-                }
+                self.namespaces[ns].anonymous = value;
                 Expected::Nothing
             }
             Op::SetAppUserId { ns, value } => {
@@ -214,6 +213,7 @@ impl Model {
             background: 0,
             reason,
             custom_id,
+            anonymous: n.anonymous,
         });
         n.ended = false;
         n.pending = None;
@@ -234,24 +234,27 @@ impl Model {
             None if n.paused || n.manual => Err(()),
             None if n.latest.is_some() => Ok(Some("sessionEnded")),
             None => Ok(Some("firstSession")),
-            Some(_) if n.paused => Ok(None),
-            Some(_) if n.manual => Ok(n.pending),
-            Some(s) => Ok(n.pending.or_else(|| {
-                let timeout = if n.in_background { BG } else { FG };
-                if now < s.last {
-                    Some("clockMovedBackwards")
-                } else if now - s.last > timeout {
-                    Some(if n.in_background {
-                        "backgroundTimeout"
+            Some(s) if n.paused => Ok((s.anonymous != n.anonymous).then_some("anonymityChanged")),
+            Some(s) if n.manual => Ok(n.pending.or((s.anonymous != n.anonymous).then_some("anonymityChanged"))),
+            Some(s) => Ok(n
+                .pending
+                .or((s.anonymous != n.anonymous).then_some("anonymityChanged"))
+                .or_else(|| {
+                    let timeout = if n.in_background { BG } else { FG };
+                    if now < s.last {
+                        Some("clockMovedBackwards")
+                    } else if now - s.last > timeout {
+                        Some(if n.in_background {
+                            "backgroundTimeout"
+                        } else {
+                            "foregroundTimeout"
+                        })
+                    } else if now - s.start > MAX_DURATION {
+                        Some("maxDuration")
                     } else {
-                        "foregroundTimeout"
-                    })
-                } else if now - s.start > MAX_DURATION {
-                    Some("maxDuration")
-                } else {
-                    None
-                }
-            })),
+                        None
+                    }
+                })),
         };
         let entity = match decision {
             Err(()) => None,
@@ -321,6 +324,7 @@ impl Engine {
             continue_session_on_restart: continue_session,
             max_session_duration_ms: Some(MAX_DURATION),
             anonymous: false,
+            background_events_start_sessions: true,
         }
     }
 
@@ -341,9 +345,9 @@ impl Engine {
             Op::Event { ns, kind, .. } => {
                 let t = &self.trackers[ns];
                 let event = match kind {
-                    Kind::Track => t.track(now, None),
-                    Kind::Background => t.background(now, None),
-                    Kind::Foreground => t.foreground(now, None),
+                    Kind::Track => t.track(None, Some(ClockReading::wall(now))),
+                    Kind::Background => t.background(None, Some(ClockReading::wall(now))),
+                    Kind::Foreground => t.foreground(None, Some(ClockReading::wall(now))),
                 }?;
                 Ok(Some(event))
             }
@@ -355,7 +359,9 @@ impl Engine {
             Op::Resume { ns } => done(self.trackers[ns].resume()),
             Op::StartNewSession { ns } => done(self.trackers[ns].start_new_session()),
             Op::EndSession { ns } => done(self.trackers[ns].end_session()),
-            Op::StartManual { ns, custom_id } => done(self.trackers[ns].start_manual_session(now, custom_id)),
+            Op::StartManual { ns, custom_id } => {
+                done(self.trackers[ns].start_manual_session(custom_id, Some(ClockReading::wall(now))))
+            }
             Op::SetAnonymous { ns, value } => done(self.trackers[ns].set_anonymous(value)),
             Op::SetAppUserId { ns, value } => done(self.trackers[ns].set_app_user_id(value.map(str::to_owned))),
         }
@@ -432,7 +438,7 @@ fn compare_state(ids: &mut Ids, model: &ModelNamespace, engine: &SessionState) -
         active.map_or(0, |s| s.background),
         model.paused,
         model.manual,
-        model.pending.is_some(),
+        model.pending.is_some() || active.is_some_and(|s| s.anonymous != model.anonymous),
     );
     let actual = (
         engine.session_index.map(i64::from),

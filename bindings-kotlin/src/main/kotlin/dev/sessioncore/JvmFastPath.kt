@@ -84,11 +84,11 @@ internal object JvmFastPath {
 
     @JvmStatic private external fun nativeRelease(id: Long)
 
-    @JvmStatic external fun track(id: Long, nowMs: Long, eventId: ByteArray?): ByteArray
+    @JvmStatic external fun track(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray
 
-    @JvmStatic external fun background(id: Long, nowMs: Long, eventId: ByteArray?): ByteArray
+    @JvmStatic external fun background(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray
 
-    @JvmStatic external fun foreground(id: Long, nowMs: Long, eventId: ByteArray?): ByteArray
+    @JvmStatic external fun foreground(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray
 
     @JvmStatic external fun get(id: Long, getter: Int): ByteArray
 }

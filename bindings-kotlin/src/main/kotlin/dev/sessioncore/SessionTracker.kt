@@ -7,18 +7,10 @@ import dev.sessioncore.ffi.FfiConverterOptionalInt
 import dev.sessioncore.ffi.FfiConverterOptionalString
 import dev.sessioncore.ffi.FfiConverterOptionalTypeSessionEvent
 import dev.sessioncore.ffi.FfiConverterString
+import dev.sessioncore.ffi.FfiConverterTypeClockReading
 import dev.sessioncore.ffi.FfiConverterTypeSessionState
 import dev.sessioncore.ffi.SessionTracker as FfiSessionTracker
-
-/** Supplies "now" in epoch milliseconds; tests inject their own. */
-fun interface Clock {
-    fun nowMs(): Long
-
-    companion object {
-        @JvmField
-        val SYSTEM: Clock = Clock { System.currentTimeMillis() }
-    }
-}
+import java.nio.ByteBuffer
 
 /** Called once per new session, with the event that started it. */
 fun interface SessionUpdateListener {
@@ -32,10 +24,16 @@ fun interface SessionUpdateListener {
  * ([SessionCoreException.InvalidConfig], [SessionCoreException.InvalidArgument],
  * [SessionCoreException.Storage], [SessionCoreException.Closed],
  * [SessionCoreException.Internal]). Thread-safe; close it when done.
+ *
+ * Time: the calls take no time from the app. The core reads the wall clock
+ * and the boot clock after it holds the database's write lock, so that call
+ * order is time order across threads and processes. The `at` parameters pass
+ * an explicit [ClockReading] instead, for tests and tools only: callers on
+ * several threads would then order events themselves. Each call is a durable
+ * SQLite commit: call it off the main thread (the lifecycle glue does).
  */
 class SessionTracker private constructor(
     private val ffi: FfiSessionTracker,
-    private val clock: Clock,
     useJvmFastPath: Boolean,
 ) : AutoCloseable {
     private val fastPath: JvmFastPath.Adoption? = if (useJvmFastPath) JvmFastPath.adopt(this, ffi) else null
@@ -49,19 +47,24 @@ class SessionTracker private constructor(
 
     /** Tracks a plain event; [eventId] is its UUID, or null to have one generated. */
     @JvmOverloads
-    fun track(eventId: String? = null): SessionEvent? = eventCall(eventId, JvmFastPath::track, ffi::track)
+    fun track(eventId: String? = null, at: ClockReading? = null): SessionEvent? = eventCall(eventId, at, JvmFastPath::track, ffi::track)
 
     /** The app went to the background; null when it already was (or no session applies). */
     @JvmOverloads
-    fun background(eventId: String? = null): SessionEvent? = eventCall(eventId, JvmFastPath::background, ffi::background)
+    fun background(eventId: String? = null, at: ClockReading? = null): SessionEvent? =
+        eventCall(eventId, at, JvmFastPath::background, ffi::background)
 
     /** The app came to the foreground; null when it already was (or no session applies). */
     @JvmOverloads
-    fun foreground(eventId: String? = null): SessionEvent? = eventCall(eventId, JvmFastPath::foreground, ffi::foreground)
+    fun foreground(eventId: String? = null, at: ClockReading? = null): SessionEvent? =
+        eventCall(eventId, at, JvmFastPath::foreground, ffi::foreground)
+
+    /** The state the process started in ([inBackground] for a push or a background job); no event. The lifecycle glue calls it. */
+    fun launch(inBackground: Boolean) = translatingErrors { ffi.launch(inBackground) }
 
     /** Switches to manual mode and starts a session now (RudderStack's manual sessions). */
     @JvmOverloads
-    fun startManualSession(customId: Long? = null) = translatingErrors { ffi.startManualSession(clock.nowMs(), customId) }
+    fun startManualSession(customId: Long? = null, at: ClockReading? = null) = translatingErrors { ffi.startManualSession(customId, at) }
 
     fun startNewSession() = translatingErrors { ffi.startNewSession() }
 
@@ -104,15 +107,15 @@ class SessionTracker private constructor(
 
     private inline fun eventCall(
         eventId: String?,
-        fast: (id: Long, nowMs: Long, eventId: ByteArray?) -> ByteArray,
-        generated: (nowMs: Long, eventId: String?) -> SessionEvent?,
+        at: ClockReading?,
+        fast: (id: Long, eventId: ByteArray?, at: ByteArray?) -> ByteArray,
+        generated: (eventId: String?, at: ClockReading?) -> SessionEvent?,
     ): SessionEvent? {
-        val nowMs = clock.nowMs()
         val event = translatingErrors {
             if (fastPath != null) {
-                JvmFastPath.decode(fast(fastPath.id, nowMs, eventId?.encodeToByteArray()), FfiConverterOptionalTypeSessionEvent)
+                JvmFastPath.decode(fast(fastPath.id, eventId?.encodeToByteArray(), at?.let(::encoded)), FfiConverterOptionalTypeSessionEvent)
             } else {
-                generated(nowMs, eventId)
+                generated(eventId, at)
             }
         }
         if (event != null && event.isNewSession) onSessionUpdate?.onSessionUpdate(event)
@@ -120,23 +123,25 @@ class SessionTracker private constructor(
     }
 
     companion object {
-        /** Opens (creating, migrating or recovering) [path] for [namespace]. */
+        /** Opens (creating, migrating or recovering) [path] for [namespace]; a disk write: call it off the main thread. */
         @JvmStatic
         @JvmOverloads
         fun open(
             path: String,
             namespace: String = "default",
             config: TrackerConfig = TrackerConfig(),
-            clock: Clock = Clock.SYSTEM,
-        ): SessionTracker = open(path, namespace, config, clock, useJvmFastPath = true)
+        ): SessionTracker = open(path, namespace, config, useJvmFastPath = true)
 
         /** Tests open trackers on the generated (JNA) path too, to replay the suite through both. */
         internal fun open(
             path: String,
             namespace: String,
             config: TrackerConfig,
-            clock: Clock,
             useJvmFastPath: Boolean,
-        ): SessionTracker = SessionTracker(translatingErrors { FfiSessionTracker.open(path, namespace, config) }, clock, useJvmFastPath)
+        ): SessionTracker = SessionTracker(translatingErrors { FfiSessionTracker.open(path, namespace, config) }, useJvmFastPath)
+
+        /** An explicit time in uniffi's own encoding, for the fast path. */
+        private fun encoded(at: ClockReading): ByteArray =
+            ByteBuffer.allocate(FfiConverterTypeClockReading.allocationSize(at).toInt()).also { FfiConverterTypeClockReading.write(at, it) }.array()
     }
 }

@@ -7,6 +7,8 @@ typealias TrackerConfig = dev.sessioncore.ffi.TrackerConfig
 typealias SessionEvent = dev.sessioncore.ffi.SessionEvent
 typealias SessionState = dev.sessioncore.ffi.SessionState
 typealias RecoveryReport = dev.sessioncore.ffi.RecoveryReport
+typealias ClockReading = dev.sessioncore.ffi.ClockReading
+typealias BootClockReading = dev.sessioncore.ffi.BootClockReading
 typealias NewSessionReason = dev.sessioncore.ffi.NewSessionReason
 typealias LogLevel = dev.sessioncore.ffi.LogLevel
 

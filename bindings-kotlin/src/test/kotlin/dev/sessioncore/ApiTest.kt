@@ -38,7 +38,7 @@ class ApiTest {
     @Test
     fun invalidConfigNamesTheField() {
         val error = assertThrows<SessionCoreException.InvalidConfig> {
-            SessionTracker.open(db, config = TrackerConfig(foregroundTimeoutMs = 0))
+            SessionTracker.open(db, config = TrackerConfig(foregroundTimeoutMs = -1))
         }
         assertEquals("foregroundTimeoutMs", error.field)
         assertThrows<SessionCoreException.InvalidConfig> { SessionTracker.open(db, namespace = "") }
@@ -47,7 +47,7 @@ class ApiTest {
 
     @Test
     fun badArgumentsAreInvalidArgument() {
-        SessionTracker.open(db, clock = { t0 }).use { tracker ->
+        SessionTracker.open(db).use { tracker ->
             val error = assertThrows<SessionCoreException.InvalidArgument> { tracker.startManualSession(123) }
             assertEquals("customId", error.argument)
             assertThrows<SessionCoreException.InvalidArgument> { tracker.track("not-a-uuid") }
@@ -62,7 +62,7 @@ class ApiTest {
 
     @Test
     fun closedTrackerThrowsClosed() {
-        val tracker = SessionTracker.open(db, clock = { t0 })
+        val tracker = SessionTracker.open(db)
         tracker.close()
         tracker.close()
         assertThrows<SessionCoreException.Closed> { tracker.track() }
@@ -73,11 +73,11 @@ class ApiTest {
     fun listenerIsCalledOncePerNewSession() {
         var now = t0
         val seen = mutableListOf<SessionEvent>()
-        SessionTracker.open(db, config = TrackerConfig(foregroundTimeoutMs = 1000), clock = { now }).use { tracker ->
+        SessionTracker.open(db, config = TrackerConfig(foregroundTimeoutMs = 1000)).use { tracker ->
             tracker.onSessionUpdate = SessionUpdateListener { seen += it }
             for (step in listOf(0L, 10, 10, 5000, 10)) {
                 now += step
-                tracker.track()
+                tracker.track(at = ClockReading(now, null))
             }
         }
         assertEquals(listOf(1, 2), seen.map { it.sessionIndex })
@@ -86,8 +86,8 @@ class ApiTest {
 
     @Test
     fun twoTrackersOnOneFileStayConsistent() {
-        SessionTracker.open(db, clock = { t0 }).use { a ->
-            SessionTracker.open(db, clock = { t0 }).use { b ->
+        SessionTracker.open(db).use { a ->
+            SessionTracker.open(db).use { b ->
                 val first = a.track()!!
                 assertEquals(first.sessionId, b.sessionId)
                 assertEquals(2, b.track()!!.eventIndex)
@@ -99,8 +99,8 @@ class ApiTest {
 
     @Test
     fun callsTakeTheJniFastPathAndAgreeWithTheGeneratedPath() {
-        SessionTracker.open(db, clock = { t0 }).use { fast ->
-            SessionTracker.open(db, "default", TrackerConfig(), { t0 }, useJvmFastPath = false).use { generated ->
+        SessionTracker.open(db).use { fast ->
+            SessionTracker.open(db, "default", TrackerConfig(), useJvmFastPath = false).use { generated ->
                 assertTrue(fast.usesJvmFastPath, "fast path off: ${JvmFastPath.unavailableBecause}")
                 assertFalse(generated.usesJvmFastPath)
                 val events = listOf(fast.track(), generated.track(), fast.background(), generated.foreground(), fast.track())
@@ -120,7 +120,7 @@ class ApiTest {
 
     @Test
     fun threadsOnOneTrackerNeverShareAnEventIndex() {
-        SessionTracker.open(db, clock = { t0 }).use { tracker ->
+        SessionTracker.open(db).use { tracker ->
             val indexes = java.util.concurrent.ConcurrentLinkedQueue<Int>()
             val threads = (1..4).map { Thread { repeat(50) { indexes += tracker.track()!!.eventIndex } } }
             threads.forEach(Thread::start)

@@ -52,8 +52,7 @@ class ForegroundCounterTest {
     @Test
     fun drivesATrackerThroughItsLifecycle() {
         val dir = kotlin.io.path.createTempDirectory("sessioncore-lifecycle").toFile()
-        var now = 1_700_000_000_000L
-        SessionTracker.open(java.io.File(dir, "s.db").path, clock = { now }).use { tracker ->
+        SessionTracker.open(java.io.File(dir, "s.db").path).use { tracker ->
             val lifecycle = ForegroundCounter(
                 object : ForegroundCounter.Transitions {
                     override fun onForeground() {
@@ -67,10 +66,8 @@ class ForegroundCounterTest {
             )
             lifecycle.activityStarted()
             tracker.track()
-            now += 1000
             lifecycle.activityStopped(changingConfigurations = false)
             assertEquals(true, tracker.isInBackground)
-            now += 1000
             lifecycle.activityStarted()
             assertEquals(false, tracker.isInBackground)
             assertEquals(1, tracker.foregroundIndex)

@@ -16,10 +16,6 @@ class ScenarioDriver(private val resolved: JSONObject, private val useJvmFastPat
     private val db = Files.createTempDirectory("sessioncore-kt-").resolve("sessions.db").toString()
     private var config = config(resolved.getJSONObject("config"))
     private val trackers = LinkedHashMap<String, SessionTracker>()
-    private val clock = object : Clock {
-        @Volatile var nowMs = 0L
-        override fun nowMs() = nowMs
-    }
 
     fun trace(): String = try {
         val steps = resolved.getJSONArray("steps")
@@ -41,7 +37,7 @@ class ScenarioDriver(private val resolved: JSONObject, private val useJvmFastPat
         JSONObject.NULL to e.javaClass.simpleName
     }
 
-    private fun open(namespace: String, config: TrackerConfig) = SessionTracker.open(db, namespace, config, clock, useJvmFastPath).also {
+    private fun open(namespace: String, config: TrackerConfig) = SessionTracker.open(db, namespace, config, useJvmFastPath).also {
         check(it.usesJvmFastPath == useJvmFastPath) { "the JVM fast path is not available: ${JvmFastPath.unavailableBecause}" }
     }
 
@@ -58,18 +54,21 @@ class ScenarioDriver(private val resolved: JSONObject, private val useJvmFastPat
     private fun call(step: JSONObject): Any? {
         if (step.getString("op") == "restart") return restart(config(step.getJSONObject("config")))
         val tracker = tracker(step.getString("namespace"))
-        clock.nowMs = step.optLong("at")
+        val at = step.optJSONObject("at")?.let { at ->
+            ClockReading(at.getLong("wallMs"), at.optJSONObject("boot")?.let { BootClockReading(it.getString("bootId"), it.getLong("uptimeMs")) })
+        }
         val eventId = step.optString("eventId").takeUnless { step.isNull("eventId") }
         return when (step.getString("op")) {
-            "track" -> tracker.track(eventId)
-            "background" -> tracker.background(eventId)
-            "foreground" -> tracker.foreground(eventId)
+            "track" -> tracker.track(eventId, at)
+            "background" -> tracker.background(eventId, at)
+            "foreground" -> tracker.foreground(eventId, at)
+            "launch" -> tracker.launch(step.getBoolean("inBackground"))
             "startNewSession" -> tracker.startNewSession()
             "pause" -> tracker.pause()
             "resume" -> tracker.resume()
             "setAnonymous" -> tracker.setAnonymous(step.getBoolean("value"))
             "setAppUserId" -> tracker.setAppUserId(step.optString("value").takeUnless { step.isNull("value") })
-            "startManualSession" -> tracker.startManualSession(step.optLong("customId").takeUnless { step.isNull("customId") })
+            "startManualSession" -> tracker.startManualSession(step.optLong("customId").takeUnless { step.isNull("customId") }, at)
             "endSession" -> tracker.endSession()
             "seedIndexes" -> tracker.setIndexesForTesting(step.getLong("sessionIndex"), step.getLong("eventIndex"))
             "open", "check" -> null
@@ -86,6 +85,7 @@ class ScenarioDriver(private val resolved: JSONObject, private val useJvmFastPat
         private fun config(json: JSONObject) = TrackerConfig(
             json.getLong("foregroundTimeoutMs"), json.getLong("backgroundTimeoutMs"), json.getBoolean("continueSessionOnRestart"),
             json.optLong("maxSessionDurationMs").takeUnless { json.isNull("maxSessionDurationMs") }, json.getBoolean("anonymous"),
+            json.getBoolean("backgroundEventsStartSessions"),
         )
 
         /** A value as the trace spells it: records by their fields, enum cases in camelCase. */

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,18 +38,16 @@ public class PerCallBenchmark {
     private Path directory;
     private SessionTracker tracker;
     private dev.sessioncore.ffi.SessionTracker generated;
-    private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
 
     @Setup(Level.Trial)
     public void open() throws Exception {
         Path base = new File("/dev/shm").isDirectory() ? Paths.get("/dev/shm") : Paths.get(System.getProperty("java.io.tmpdir"));
         directory = Files.createTempDirectory(base, "sessioncore-jmh-");
-        tracker = SessionTracker.open(directory.resolve("sessions.db").toString(), "default",
-                new TrackerConfig(), now::incrementAndGet);
+        tracker = SessionTracker.open(directory.resolve("sessions.db").toString(), "default", new TrackerConfig());
         tracker.track(null);
         if (!tracker.getUsesJvmFastPath()) throw new IllegalStateException("the JNI fast path is off");
         generated = dev.sessioncore.ffi.SessionTracker.Companion.open(directory.resolve("generated.db").toString(), "default", new TrackerConfig());
-        generated.track(now.incrementAndGet(), null);
+        generated.track(null, null);
     }
 
     @TearDown(Level.Trial)
@@ -69,7 +66,7 @@ public class PerCallBenchmark {
 
     @Benchmark
     public Object trackGeneratedJna() throws Exception {
-        return generated.track(now.incrementAndGet(), null);
+        return generated.track(null, null);
     }
 
     @Benchmark
