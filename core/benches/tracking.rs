@@ -102,7 +102,9 @@ fn benches(c: &mut Criterion) {
     });
     // What reading the wall and boot clocks under the lock adds to a call
     // (every app's path) over a time passed in (tests and replays).
-    group.bench_function("track_reading_the_clocks", |b| b.iter(|| tracker.track(None, None).unwrap()));
+    group.bench_function("track_reading_the_clocks", |b| {
+        b.iter(|| tracker.track(None, None).unwrap())
+    });
     group.bench_function("getter_session_index", |b| b.iter(|| tracker.session_index().unwrap()));
     group.finish();
     tracker.close_storage().unwrap();

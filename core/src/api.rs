@@ -196,7 +196,7 @@ impl From<EventOutput> for SessionEvent {
             is_new_session: o.is_new_session(),
             rudderstack_session_id: o.rudderstack_session_id(),
             amplitude_session_id: o.amplitude_session_id(),
-            snowplow_context_json: o.snowplow_entity().to_string(),
+            snowplow_context_json: o.snowplow_entity(),
             event_id: o.event_id,
             new_session_reason: o.new_session_reason,
             user_id: o.user_id,
@@ -209,25 +209,6 @@ impl From<EventOutput> for SessionEvent {
             session_start_ms: o.session_start_ms,
             app_user_id: o.app_user_id,
         }
-    }
-}
-
-impl SessionEvent {
-    /// RudderStack's session context (rule 12 b).
-    pub fn rudderstack_context(&self) -> serde_json::Value {
-        serde_json::json!({ "sessionId": self.rudderstack_session_id, "sessionStart": self.is_new_session })
-    }
-
-    /// Snowplow's atomic identifier fields (rule 15); `user_id` only when set.
-    pub fn atomic_fields(&self) -> serde_json::Value {
-        let mut fields = serde_json::Map::new();
-        if let Some(app_user_id) = &self.app_user_id {
-            fields.insert("user_id".into(), app_user_id.clone().into());
-        }
-        fields.insert("domain_userid".into(), self.user_id.clone().into());
-        fields.insert("domain_sessionid".into(), self.session_id.clone().into());
-        fields.insert("domain_sessionidx".into(), self.session_index.into());
-        serde_json::Value::Object(fields)
     }
 }
 

@@ -42,7 +42,11 @@ fn track_from_threads(db: &Path, zero_timeouts: bool) -> Vec<Seen> {
     let shared = open(db, zero_timeouts);
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
-            let tracker = if t % 2 == 0 { shared.clone() } else { open(db, zero_timeouts) };
+            let tracker = if t % 2 == 0 {
+                shared.clone()
+            } else {
+                open(db, zero_timeouts)
+            };
             std::thread::spawn(move || {
                 (0..EVENTS_PER_CALLER)
                     .map(|_| {
@@ -72,7 +76,10 @@ fn child_process_entry() {
     writeln!(out).unwrap();
     for s in track_from_threads(Path::new(db), zero == "zero") {
         let reason = s.reason.map_or("-", NewSessionReason::as_str);
-        let line = format!("seen {} {} {} {} {reason}", s.session_id, s.session_index, s.event_index, s.session_start_ms);
+        let line = format!(
+            "seen {} {} {} {} {reason}",
+            s.session_id, s.session_index, s.event_index, s.session_start_ms
+        );
         writeln!(out, "{line}").unwrap();
     }
 }
@@ -130,12 +137,22 @@ fn track_everywhere(name: &str, zero_timeouts: bool) -> Vec<Seen> {
         seen.len(),
         sessions.len()
     );
-    assert_eq!(backwards, 0, "no event was judged earlier than the stored last activity");
+    assert_eq!(
+        backwards, 0,
+        "no event was judged earlier than the stored last activity"
+    );
     for (index, events) in &sessions {
         let mut indexes: Vec<i32> = events.iter().map(|s| s.event_index).collect();
         indexes.sort_unstable();
-        assert_eq!(indexes, (1..=events.len() as i32).collect::<Vec<_>>(), "session {index}: 1..n");
-        assert!(events.iter().all(|s| s.session_id == events[0].session_id), "one id per index");
+        assert_eq!(
+            indexes,
+            (1..=events.len() as i32).collect::<Vec<_>>(),
+            "session {index}: 1..n"
+        );
+        assert!(
+            events.iter().all(|s| s.session_id == events[0].session_id),
+            "one id per index"
+        );
     }
     assert_eq!(
         sessions.keys().copied().collect::<Vec<_>>(),
@@ -158,13 +175,22 @@ fn session_starts_follow_commit_order_with_zero_timeouts() {
     for s in &seen {
         starts.insert(s.session_index, s.session_start_ms);
         assert!(
-            matches!(s.reason, None | Some(NewSessionReason::FirstSession | NewSessionReason::ForegroundTimeout)),
+            matches!(
+                s.reason,
+                None | Some(NewSessionReason::FirstSession | NewSessionReason::ForegroundTimeout)
+            ),
             "{:?}",
             s.reason
         );
     }
     let in_commit_order: Vec<i64> = starts.values().copied().collect();
     let went_back = in_commit_order.windows(2).filter(|w| w[1] < w[0]).count();
-    eprintln!("zero: {} sessions, {went_back} started earlier than the one before", starts.len());
-    assert_eq!(went_back, 0, "times are read under the lock, so starts follow commit order");
+    eprintln!(
+        "zero: {} sessions, {went_back} started earlier than the one before",
+        starts.len()
+    );
+    assert_eq!(
+        went_back, 0,
+        "times are read under the lock, so starts follow commit order"
+    );
 }

@@ -10,12 +10,26 @@ pub fn event_outputs(event: Option<&SessionEvent>) -> [(&'static str, Value); 3]
     });
     [
         ("entity", entity),
-        (
-            "rudderstack",
-            event.map_or(Value::Null, SessionEvent::rudderstack_context),
-        ),
-        ("atomic", event.map_or(Value::Null, SessionEvent::atomic_fields)),
+        ("rudderstack", event.map_or(Value::Null, rudderstack_context)),
+        ("atomic", event.map_or(Value::Null, atomic_fields)),
     ]
+}
+
+/// RudderStack's session context (rule 12 b).
+fn rudderstack_context(event: &SessionEvent) -> Value {
+    json!({ "sessionId": event.rudderstack_session_id, "sessionStart": event.is_new_session })
+}
+
+/// Snowplow's atomic identifier fields (rule 15); `user_id` only when set.
+fn atomic_fields(event: &SessionEvent) -> Value {
+    let mut fields = serde_json::Map::new();
+    if let Some(app_user_id) = &event.app_user_id {
+        fields.insert("user_id".into(), app_user_id.clone().into());
+    }
+    fields.insert("domain_userid".into(), event.user_id.clone().into());
+    fields.insert("domain_sessionid".into(), event.session_id.clone().into());
+    fields.insert("domain_sessionidx".into(), event.session_index.into());
+    Value::Object(fields)
 }
 
 pub fn state(state: &SessionState) -> Value {

@@ -5,7 +5,6 @@ use super::ids::NIL_UUID;
 use super::rules::EventContext;
 use super::state::{NamespaceState, NewSessionReason};
 use super::time::format_iso8601;
-use serde_json::{json, Value};
 
 pub const SNOWPLOW_SCHEMA: &str = "iglu:com.snowplowanalytics.snowplow/client_session/jsonschema/1-0-2";
 
@@ -50,21 +49,31 @@ impl EventOutput {
         self.event_index == 1
     }
 
-    /// (a) The Snowplow `client_session` 1-0-2 self-describing JSON.
-    pub fn snowplow_entity(&self) -> Value {
-        json!({
-            "schema": SNOWPLOW_SCHEMA,
-            "data": {
-                "userId": self.user_id,
-                "sessionId": self.session_id,
-                "sessionIndex": self.session_index,
-                "previousSessionId": self.previous_session_id,
-                "storageMechanism": "SQLITE",
-                "firstEventId": self.first_event_id,
-                "firstEventTimestamp": format_iso8601(self.first_event_ms),
-                "eventIndex": self.event_index,
-            }
-        })
+    /// (a) The Snowplow `client_session` 1-0-2 self-describing JSON, written
+    /// directly: a fixed shape of ids, numbers and one timestamp needs no
+    /// JSON library in the shipped binary.
+    pub fn snowplow_entity(&self) -> String {
+        let mut json = String::with_capacity(360);
+        json.push_str("{\"schema\":\"");
+        json.push_str(SNOWPLOW_SCHEMA);
+        json.push_str("\",\"data\":{\"userId\":");
+        push_string(&mut json, &self.user_id);
+        json.push_str(",\"sessionId\":");
+        push_string(&mut json, &self.session_id);
+        json.push_str(&format!(
+            ",\"sessionIndex\":{},\"previousSessionId\":",
+            self.session_index
+        ));
+        match &self.previous_session_id {
+            Some(id) => push_string(&mut json, id),
+            None => json.push_str("null"),
+        }
+        json.push_str(",\"storageMechanism\":\"SQLITE\",\"firstEventId\":");
+        push_string(&mut json, &self.first_event_id);
+        json.push_str(",\"firstEventTimestamp\":");
+        push_string(&mut json, &format_iso8601(self.first_event_ms));
+        json.push_str(&format!(",\"eventIndex\":{}}}}}", self.event_index));
+        json
     }
 
     /// (b) RudderStack's session id: the manual custom id, else seconds.
@@ -76,6 +85,21 @@ impl EventOutput {
     pub fn amplitude_session_id(&self) -> i64 {
         self.session_start_ms
     }
+}
+
+/// A JSON string literal. The values are ids the engine checked, but a
+/// stored value is escaped all the same rather than trusted.
+fn push_string(json: &mut String, value: &str) {
+    json.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => json.push_str("\\\""),
+            '\\' => json.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => json.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => json.push(c),
+        }
+    }
+    json.push('"');
 }
 
 /// Rule 13: the getters' view of a namespace.
@@ -119,5 +143,43 @@ impl StateView {
             is_new_session_pending: state.pending.is_some() || session.is_some_and(|s| s.anonymous != anonymous),
             app_user_id: state.app_user_id.clone().filter(|_| !anonymous),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_entity_is_the_schemas_json() {
+        let output = EventOutput {
+            event_id: "e".into(),
+            user_id: "u\"\\\n".into(),
+            session_id: "s".into(),
+            previous_session_id: None,
+            session_index: 3,
+            event_index: 7,
+            first_event_id: "f".into(),
+            first_event_ms: 1_700_000_000_007,
+            session_start_ms: 0,
+            new_session_reason: None,
+            app_user_id: None,
+            custom_session_id: None,
+        };
+        assert_eq!(
+            output.snowplow_entity(),
+            format!(
+                "{{\"schema\":\"{SNOWPLOW_SCHEMA}\",\"data\":{{\"userId\":\"u\\\"\\\\\\u000a\",\"sessionId\":\"s\",\"sessionIndex\":3,\
+                 \"previousSessionId\":null,\"storageMechanism\":\"SQLITE\",\"firstEventId\":\"f\",\
+                 \"firstEventTimestamp\":\"2023-11-14T22:13:20.007Z\",\"eventIndex\":7}}}}"
+            )
+        );
+        let with_previous = EventOutput {
+            previous_session_id: Some("p".into()),
+            ..output
+        };
+        assert!(with_previous
+            .snowplow_entity()
+            .contains(",\"previousSessionId\":\"p\","));
     }
 }

@@ -3,7 +3,7 @@
 //! subtract them without overflow and the output can always format them.
 
 use crate::error::{Error, Result};
-use chrono::{DateTime, SecondsFormat};
+use std::fmt::Write;
 
 /// 9999-12-31T23:59:59.999Z, the last instant ISO 8601 writes with four digits.
 pub const MAX_TIME_MS: i64 = 253_402_300_799_999;
@@ -80,11 +80,36 @@ impl Moment {
     }
 }
 
-/// ISO 8601 UTC with milliseconds, e.g. `2023-11-14T22:13:20.000Z`.
+/// ISO 8601 UTC with milliseconds, e.g. `2023-11-14T22:13:20.000Z`, for
+/// times in `0..=MAX_TIME_MS` (validated on entry).
 pub fn format_iso8601(ms: i64) -> String {
-    DateTime::from_timestamp_millis(ms)
-        .expect("times are validated on entry")
-        .to_rfc3339_opts(SecondsFormat::Millis, true)
+    let (days, ms_of_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let (year, month, day) = civil_from_days(days);
+    let mut text = String::with_capacity(24);
+    let _ = write!(
+        text,
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        ms_of_day / 3_600_000,
+        ms_of_day / 60_000 % 60,
+        ms_of_day / 1000 % 60,
+        ms_of_day % 1000
+    );
+    text
+}
+
+/// The proleptic Gregorian date of a day count from 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`), for days from the epoch on.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 #[cfg(test)]
@@ -97,6 +122,34 @@ mod tests {
         assert_eq!(format_iso8601(1_700_000_000_007), "2023-11-14T22:13:20.007Z");
         assert_eq!(format_iso8601(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(format_iso8601(MAX_TIME_MS), "9999-12-31T23:59:59.999Z");
+        assert_eq!(
+            format_iso8601(951_782_400_000),
+            "2000-02-29T00:00:00.000Z",
+            "a leap day"
+        );
+        assert_eq!(
+            format_iso8601(4_107_542_399_999),
+            "2100-02-28T23:59:59.999Z",
+            "no leap day in 2100"
+        );
+    }
+
+    #[test]
+    fn every_day_for_ten_thousand_years_follows_the_one_before() {
+        let (mut year, mut month, mut day) = (1970, 1, 1);
+        for days in 0..=2_932_896 {
+            assert_eq!(civil_from_days(days), (year, month, day), "day {days}");
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+            let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+            day += 1;
+            if day > month_days[month as usize - 1] {
+                (day, month) = (1, month + 1);
+                if month > 12 {
+                    (month, year) = (1, year + 1);
+                }
+            }
+        }
+        assert_eq!((year, month, day), (10_000, 1, 1));
     }
 
     fn at(wall_ms: i64, boot: Option<(&str, i64)>) -> Moment {
