@@ -7,7 +7,7 @@ import 'dart:io' show Platform;
 import 'src/generated/sessioncore.dart' as gen;
 
 export 'src/generated/sessioncore.dart'
-    show TrackerConfig, SessionEvent, SessionState, RecoveryReport, NewSessionReason, LogLevel, ClockReading, BootClockReading;
+    show TrackerConfig, SessionEvent, SessionState, RecoveryReport, NewSessionReason, LogLevel, ClockReading, BootClockReading, EndedSession, ImportedState;
 export 'src/lifecycle.dart' show SessionLifecycleBinding;
 
 bool _libraryLoaded = false;
@@ -135,12 +135,26 @@ class SessionTracker {
   /// background job); no event. [SessionLifecycleBinding] calls it.
   void launch({required bool inBackground}) => _translatingErrors(() => _ffi.launch(inBackground));
 
-  /// Switches to manual mode and starts a session now (RudderStack's manual sessions).
-  void startManualSession({int? customId, gen.ClockReading? at}) =>
+  /// Switches to manual mode and starts a session now (RudderStack's manual
+  /// sessions); returns the session it replaced, if not reported yet.
+  gen.EndedSession? startManualSession({int? customId, gen.ClockReading? at}) =>
       _translatingErrors(() => _ffi.startManualSession(customId: customId, at: at));
 
   void startNewSession() => _translatingErrors(_ffi.startNewSession);
-  void endSession() => _translatingErrors(_ffi.endSession);
+
+  /// Ends the current session and returns it, for a `session_end` event.
+  gen.EndedSession? endSession() => _translatingErrors(_ffi.endSession);
+
+  /// Ends the session if its timeout or maximum duration has passed and returns it.
+  gen.EndedSession? expireIfIdle({gen.ClockReading? at}) => _translatingErrors(() => _ffi.expireIfIdle(at: at));
+
+  /// Logout: ends the session (returned), clears the app user id and, with
+  /// [newUserId], gives the install a new user id.
+  gen.EndedSession? reset({bool newUserId = false}) => _translatingErrors(() => _ffi.reset(newUserId));
+
+  /// Takes over another tracker's stored identity and session where this
+  /// namespace has none yet; false when nothing changed.
+  bool importState(gen.ImportedState state) => _translatingErrors(() => _ffi.importState(state));
   void pause() => _translatingErrors(_ffi.pause);
   void resume() => _translatingErrors(_ffi.resume);
   void setAnonymous(bool anonymous) => _translatingErrors(() => _ffi.setAnonymous(anonymous));

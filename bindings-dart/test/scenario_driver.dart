@@ -44,7 +44,7 @@ class ScenarioDriver {
   (Object?, String?) _outcome(Object? Function() call) {
     try {
       final value = call();
-      return (value is SessionEvent ? value.toJson() : value, null);
+      return (switch (value) { SessionEvent e => e.toJson(), EndedSession e => e.toJson(), _ => value }, null);
     } on SessionCoreException catch (e) {
       return (null, e.kind);
     }
@@ -91,6 +91,9 @@ class ScenarioDriver {
       'setAppUserId' => tracker.setAppUserId(step['value'] as String?),
       'startManualSession' => tracker.startManualSession(customId: step['customId'] as int?, at: at),
       'endSession' => tracker.endSession(),
+      'expireIfIdle' => tracker.expireIfIdle(at: at),
+      'reset' => tracker.reset(newUserId: step['newUserId'] as bool),
+      'importState' => tracker.importState(ImportedState.fromJson(step['importedState'] as Map<String, dynamic>)),
       'seedIndexes' => tracker.setIndexesForTesting(step['sessionIndex'] as int, step['eventIndex'] as int),
       _ => null, // open, check
     };

@@ -9,6 +9,8 @@ from typing import Callable, Optional
 from ._ffi import (
     BootClockReading,
     ClockReading,
+    EndedSession,
+    ImportedState,
     LogLevel,
     NewSessionReason,
     RecoveryReport,
@@ -23,6 +25,8 @@ from ._ffi import SessionTracker as _FfiTracker
 __all__ = [
     "BootClockReading",
     "ClockReading",
+    "EndedSession",
+    "ImportedState",
     "LogLevel",
     "NewSessionReason",
     "RecoveryReport",
@@ -70,8 +74,23 @@ class SessionTracker:
         """The state the process started in (in the background for a push or a job); no event."""
         self._tracker.launch(in_background)
 
-    def start_manual_session(self, custom_id: Optional[int] = None, at: Optional[ClockReading] = None) -> None:
-        self._tracker.start_manual_session(custom_id, at)
+    def start_manual_session(
+        self, custom_id: Optional[int] = None, at: Optional[ClockReading] = None
+    ) -> Optional[EndedSession]:
+        """Manual mode and a session now; returns the session it replaced, if not reported yet."""
+        return self._tracker.start_manual_session(custom_id, at)
+
+    def expire_if_idle(self, at: Optional[ClockReading] = None) -> Optional[EndedSession]:
+        """Ends the session if its timeout or maximum duration has passed, and returns it."""
+        return self._tracker.expire_if_idle(at)
+
+    def reset(self, new_user_id: bool = False) -> Optional[EndedSession]:
+        """Logout: ends the session (returned), clears the app user id, optionally a new user id."""
+        return self._tracker.reset(new_user_id)
+
+    def import_state(self, state: ImportedState) -> bool:
+        """Takes over another tracker's stored session where this namespace has none yet."""
+        return self._tracker.import_state(state)
 
     def _notify(self, event: Optional[SessionEvent]) -> Optional[SessionEvent]:
         if event is not None and event.is_new_session and self.on_session_update is not None:
@@ -87,8 +106,9 @@ class SessionTracker:
     def start_new_session(self) -> None:
         self._tracker.start_new_session()
 
-    def end_session(self) -> None:
-        self._tracker.end_session()
+    def end_session(self) -> Optional[EndedSession]:
+        """Ends the current session and returns it (None when there was none)."""
+        return self._tracker.end_session()
 
     def set_anonymous(self, anonymous: bool) -> None:
         self._tracker.set_anonymous(anonymous)

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from sessioncore import BootClockReading, ClockReading, SessionCoreError, SessionTracker, TrackerConfig
+from sessioncore import BootClockReading, ClockReading, ImportedState, SessionCoreError, SessionTracker, TrackerConfig
 
 
 class Driver:
@@ -80,6 +80,9 @@ class Driver:
             "setAppUserId": lambda: tracker.set_app_user_id(step["value"]),
             "startManualSession": lambda: tracker.start_manual_session(step["customId"], at),
             "endSession": tracker.end_session,
+            "expireIfIdle": lambda: tracker.expire_if_idle(at),
+            "reset": lambda: tracker.reset(step["newUserId"]),
+            "importState": lambda: tracker.import_state(ImportedState(**snake_keys(step["importedState"]))),
             "seedIndexes": lambda: tracker.set_indexes_for_testing(step["sessionIndex"], step["eventIndex"]),
             "open": lambda: None,
             "check": lambda: None,

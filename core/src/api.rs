@@ -2,7 +2,7 @@
 //! every call returning a `Result`, times as `i64` epoch milliseconds. This
 //! layer only converts types; all behaviour lives in `tracker` and `engine`.
 
-use crate::engine::{BootInstant, EventOutput, Moment, NewSessionReason, Settings, StateView};
+use crate::engine::{BootInstant, EventOutput, Moment, NewSessionReason, SessionSummary, Settings, StateView};
 use crate::error::Error;
 use crate::tracker::Tracker;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -78,6 +78,7 @@ pub enum NewSessionReason {
     MaxDuration,
     EventIndexLimit,
     ManualStart,
+    Reset,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -188,6 +189,67 @@ pub struct SessionEvent {
     pub amplitude_session_id: i64,
     /// The `client_session` 1-0-2 self-describing JSON, ready to attach.
     pub snowplow_context_json: String,
+    /// On the first event of a new session: the session it replaced, unless
+    /// its end was already reported (rule 19). Emit a `session_end` for it.
+    pub ended_session: Option<EndedSession>,
+}
+
+/// Another tracker's stored state, for `import_state` (rule 21).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ImportedState {
+    /// The install's user id (a UUID).
+    pub user_id: String,
+    pub session_id: String,
+    pub session_index: i64,
+    pub previous_session_id: Option<String>,
+    pub event_index: i64,
+    /// The session's last activity, epoch ms: the next event's timeout is measured from it.
+    pub last_activity_ms: i64,
+    /// The session's first event, with `first_event_ms`, when the tracker stored it.
+    #[uniffi(default = None)]
+    pub first_event_id: Option<String>,
+    #[uniffi(default = None)]
+    pub first_event_ms: Option<i64>,
+}
+
+impl From<ImportedState> for crate::engine::ImportedState {
+    fn from(s: ImportedState) -> Self {
+        crate::engine::ImportedState {
+            user_id: s.user_id,
+            session_id: s.session_id,
+            session_index: s.session_index,
+            previous_session_id: s.previous_session_id,
+            event_index: s.event_index,
+            last_activity_ms: s.last_activity_ms,
+            first_event_id: s.first_event_id,
+            first_event_ms: s.first_event_ms,
+        }
+    }
+}
+
+/// A session's end, reported once (rule 19): what a `session_end` event needs.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct EndedSession {
+    pub session_id: String,
+    pub session_index: i32,
+    /// Its last `eventIndex`.
+    pub event_count: i32,
+    /// Its first event's time (its start when it had none), epoch ms.
+    pub start_ms: i64,
+    /// Its last activity, epoch ms.
+    pub end_ms: i64,
+}
+
+impl From<SessionSummary> for EndedSession {
+    fn from(s: SessionSummary) -> Self {
+        EndedSession {
+            session_id: s.id,
+            session_index: index(s.index),
+            event_count: index(s.event_count),
+            start_ms: s.start_ms,
+            end_ms: s.end_ms,
+        }
+    }
 }
 
 impl From<EventOutput> for SessionEvent {
@@ -208,6 +270,7 @@ impl From<EventOutput> for SessionEvent {
             first_event_timestamp_ms: o.first_event_ms,
             session_start_ms: o.session_start_ms,
             app_user_id: o.app_user_id,
+            ended_session: o.ended_session.map(EndedSession::from),
         }
     }
 }
@@ -386,17 +449,47 @@ impl SessionTracker {
         self.with(Tracker::start_new_session)
     }
 
-    pub fn end_session(&self) -> Result<(), SessionCoreError> {
-        self.with(Tracker::end_session)
+    /// Ends the current session and returns it (rules 10, 19); none when there was none.
+    pub fn end_session(&self) -> Result<Option<EndedSession>, SessionCoreError> {
+        self.with(|t| t.end_session().map(|e| e.map(EndedSession::from)))
     }
 
+    /// Switches to manual mode and starts a session now; returns the session
+    /// it replaced, unless its end was already reported (rules 10, 19).
     #[uniffi::method(default(custom_id = None, at = None))]
     pub fn start_manual_session(
         &self,
         custom_id: Option<i64>,
         at: Option<ClockReading>,
-    ) -> Result<(), SessionCoreError> {
-        self.with(|t| t.start_manual_session(at.map(Moment::from), custom_id))
+    ) -> Result<Option<EndedSession>, SessionCoreError> {
+        self.with(|t| {
+            t.start_manual_session(at.map(Moment::from), custom_id)
+                .map(|e| e.map(EndedSession::from))
+        })
+    }
+
+    /// Ends the session if its timeout or maximum duration has passed and
+    /// returns it (rule 19); a timer calls it so that a `session_end` comes
+    /// even when the user does not. `at` as for `track`.
+    #[uniffi::method(default(at = None))]
+    pub fn expire_if_idle(&self, at: Option<ClockReading>) -> Result<Option<EndedSession>, SessionCoreError> {
+        self.with(|t| {
+            t.expire_if_idle(at.map(Moment::from))
+                .map(|e| e.map(EndedSession::from))
+        })
+    }
+
+    /// Logout (rule 20): ends the session (returned), clears the app user id,
+    /// and with `new_user_id` gives the install a new user id for every
+    /// namespace of the file, whose sessions then start again at index 1.
+    pub fn reset(&self, new_user_id: bool) -> Result<Option<EndedSession>, SessionCoreError> {
+        self.with(|t| t.reset(new_user_id).map(|e| e.map(EndedSession::from)))
+    }
+
+    /// Takes over another tracker's stored identity and session when this
+    /// namespace has none yet (rule 21); false when it changed nothing.
+    pub fn import_state(&self, state: ImportedState) -> Result<bool, SessionCoreError> {
+        self.with(|t| t.import_state(state.into()))
     }
 
     pub fn set_anonymous(&self, anonymous: bool) -> Result<(), SessionCoreError> {

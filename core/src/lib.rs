@@ -13,8 +13,8 @@ mod storage;
 mod tracker;
 
 pub use api::{
-    BootClockReading, ClockReading, RecoveryReport, SessionCoreError, SessionEvent, SessionState, SessionTracker,
-    TrackerConfig,
+    BootClockReading, ClockReading, EndedSession, ImportedState, RecoveryReport, SessionCoreError, SessionEvent,
+    SessionState, SessionTracker, TrackerConfig,
 };
 pub use engine::{format_iso8601, NewSessionReason, NIL_UUID};
 pub use logging::{set_log_level, LogLevel};

@@ -3,8 +3,8 @@
 
 use crate::clock;
 use crate::engine::{
-    normalize_event_id, validate_namespace, EventContext, EventOutput, Moment, NamespaceState, Settings, StateView,
-    Transition, MAX_INDEX,
+    new_uuid, normalize_event_id, validate_namespace, EventContext, EventOutput, ImportedState, Moment, NamespaceState,
+    SessionSummary, Settings, StateView, Transition, MAX_INDEX,
 };
 use crate::error::{Error, Result};
 use crate::storage::{Recovery, Store};
@@ -61,21 +61,31 @@ impl Tracker {
         event_id: Option<&str>,
         transition: Option<Transition>,
     ) -> Result<Option<EventOutput>> {
-        let at = at.map(Moment::validate).transpose()?;
         let event_id = normalize_event_id(event_id)?;
+        self.at_moment(at, |state, ctx, now| {
+            state.record_event(ctx, now, &event_id, transition).flatten()
+        })
+    }
+
+    /// Applies a change that needs the time: the one passed in, else the
+    /// clocks read after the write lock is held ("Time").
+    fn at_moment<R>(
+        &mut self,
+        at: Option<Moment>,
+        change: impl FnOnce(&mut NamespaceState, &EventContext<'_>, &Moment) -> R,
+    ) -> Result<R> {
+        let at = at.map(Moment::validate).transpose()?;
         let (settings, paused) = (&self.settings, self.paused);
-        let user_id = self.store.user_id().to_owned();
-        let ctx = EventContext {
-            settings,
-            paused,
-            user_id: &user_id,
-        };
-        let (output, state) = self.store.update(|state| {
-            let now = at.unwrap_or_else(clock::now);
-            Ok(state.record_event(&ctx, &now, &event_id, transition).flatten())
+        let (result, state) = self.store.update(|state, user_id| {
+            let ctx = EventContext {
+                settings,
+                paused,
+                user_id,
+            };
+            Ok(change(state, &ctx, &at.unwrap_or_else(clock::now)))
         })?;
         self.state = state;
-        Ok(output)
+        Ok(result)
     }
 
     /// Rule 5: the state the process started in, without an event.
@@ -98,25 +108,69 @@ impl Tracker {
         })
     }
 
-    pub fn end_session(&mut self) -> Result<()> {
-        self.update(|state| {
-            state.end_session();
-            Ok(())
-        })
+    pub fn end_session(&mut self) -> Result<Option<SessionSummary>> {
+        self.update(|state| Ok(state.end_session()))
     }
 
-    pub fn start_manual_session(&mut self, at: Option<Moment>, custom_id: Option<i64>) -> Result<()> {
-        let at = at.map(Moment::validate).transpose()?;
+    /// Rule 19: the clocks are read under the lock, as for an event.
+    pub fn expire_if_idle(&mut self, at: Option<Moment>) -> Result<Option<SessionSummary>> {
+        self.at_moment(at, |state, ctx, now| state.expire_if_idle(ctx, now))
+    }
+
+    /// Rule 20: with a new user id, one transaction over every namespace of the file.
+    pub fn reset(&mut self, new_user_id: bool) -> Result<Option<SessionSummary>> {
+        if !new_user_id {
+            return self.update(|state| Ok(state.reset(false, true)));
+        }
+        let namespace = self.store.namespace().to_owned();
+        let (ended, state) = self.store.update_file(|file| {
+            file.user_id = new_uuid();
+            let mut ended = None;
+            for (name, state) in &mut file.namespaces {
+                let summary = state.reset(true, *name == namespace);
+                ended = ended.or(summary);
+            }
+            Ok(ended)
+        })?;
+        self.state = state;
+        Ok(ended)
+    }
+
+    /// Rule 21: takes over only where no session and no other user exist yet.
+    pub fn import_state(&mut self, imported: ImportedState) -> Result<bool> {
+        let import = imported.validate(self.settings.anonymous)?;
+        let namespace = self.store.namespace().to_owned();
+        let (imported, state) = self.store.update_file(|file| {
+            let other_user = file.user_id != import.user_id;
+            if other_user && file.namespaces.values().any(|state| state.latest.is_some()) {
+                return Ok(false);
+            }
+            let imported = file
+                .namespaces
+                .get_mut(&namespace)
+                .is_some_and(|state| state.import(&import));
+            if imported {
+                file.user_id.clone_from(&import.user_id);
+            }
+            Ok(imported)
+        })?;
+        self.state = state;
+        Ok(imported)
+    }
+
+    pub fn start_manual_session(
+        &mut self,
+        at: Option<Moment>,
+        custom_id: Option<i64>,
+    ) -> Result<Option<SessionSummary>> {
         if let Some(id) = custom_id.filter(|id| *id < MIN_CUSTOM_SESSION_ID) {
             return Err(Error::invalid_argument(
                 "customId",
                 format!("{id} is not a positive integer of at least 10 digits"),
             ));
         }
-        let anonymous = self.settings.anonymous;
-        self.update(|state| {
-            state.start_manual_session(&at.unwrap_or_else(clock::now), custom_id, anonymous);
-            Ok(())
+        self.at_moment(at, |state, ctx, now| {
+            state.start_manual_session(now, custom_id, ctx.settings.anonymous)
         })
     }
 
@@ -178,7 +232,7 @@ impl Tracker {
     }
 
     fn update<R>(&mut self, change: impl FnOnce(&mut NamespaceState) -> Result<R>) -> Result<R> {
-        let (result, state) = self.store.update(change)?;
+        let (result, state) = self.store.update(|state, _| change(state))?;
         self.state = state;
         Ok(result)
     }

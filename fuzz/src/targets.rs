@@ -53,20 +53,29 @@ pub fn engine_ops(data: &[u8]) {
         let ns = usize::from(a & 1);
         let t = &trackers[ns];
         now += i64::from(i16::from_le_bytes([a, b])) * 40;
-        let result = match op % 12 {
+        let result = match op % 15 {
             0..=3 => t.track(None, Some(ClockReading::wall(now))).map(Some),
             4 => t.background(None, Some(ClockReading::wall(now))).map(Some),
             5 => t.foreground(None, Some(ClockReading::wall(now))).map(Some),
             6 => t.pause().map(|()| None),
             7 => t.resume().map(|()| None),
             8 => t.start_new_session().map(|()| None),
-            9 => t.end_session().map(|()| None),
+            9 => t.end_session().map(|_| None),
             10 => t
                 .start_manual_session(
                     (b > 127).then_some(1_000_000_000 + i64::from(a)),
                     Some(ClockReading::wall(now)),
                 )
-                .map(|()| None),
+                .map(|_| None),
+            11 => t.expire_if_idle(Some(ClockReading::wall(now))).map(|_| None),
+            12 => {
+                if b & 1 == 0 {
+                    // A new user's sessions start again at index 1 (rule 20).
+                    last.clear();
+                }
+                t.reset(b & 1 == 0).map(|_| None)
+            }
+            13 => t.launch(b & 1 == 0).map(|()| None),
             _ => {
                 for tracker in &trackers {
                     tracker.close_storage().unwrap();

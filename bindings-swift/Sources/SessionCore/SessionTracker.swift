@@ -9,6 +9,8 @@ public typealias SessionState = SessionCoreBindings.SessionState
 public typealias RecoveryReport = SessionCoreBindings.RecoveryReport
 public typealias ClockReading = SessionCoreBindings.ClockReading
 public typealias BootClockReading = SessionCoreBindings.BootClockReading
+public typealias EndedSession = SessionCoreBindings.EndedSession
+public typealias ImportedState = SessionCoreBindings.ImportedState
 public typealias NewSessionReason = SessionCoreBindings.NewSessionReason
 public typealias SessionCoreError = SessionCoreBindings.SessionCoreError
 
@@ -78,13 +80,32 @@ public final class SessionTracker: @unchecked Sendable {
     /// background fetch); no event. The lifecycle observer calls it.
     public func launch(inBackground: Bool) throws { try ffi.launch(inBackground: inBackground) }
 
-    /// Switches to manual mode and starts a session now (RudderStack's manual sessions).
-    public func startManualSession(customId: Int64? = nil, at: ClockReading? = nil) throws {
+    /// Switches to manual mode and starts a session now (RudderStack's manual
+    /// sessions); returns the session it replaced, if not reported yet.
+    @discardableResult
+    public func startManualSession(customId: Int64? = nil, at: ClockReading? = nil) throws -> EndedSession? {
         try ffi.startManualSession(customId: customId, at: at)
     }
 
     public func startNewSession() throws { try ffi.startNewSession() }
-    public func endSession() throws { try ffi.endSession() }
+
+    /// Ends the current session and returns it, for a `session_end` event.
+    @discardableResult
+    public func endSession() throws -> EndedSession? { try ffi.endSession() }
+
+    /// Ends the session if its timeout or maximum duration has passed and returns it.
+    @discardableResult
+    public func expireIfIdle(at: ClockReading? = nil) throws -> EndedSession? { try ffi.expireIfIdle(at: at) }
+
+    /// Logout: ends the session (returned), clears the app user id and, with
+    /// `newUserId`, gives the install a new user id.
+    @discardableResult
+    public func reset(newUserId: Bool = false) throws -> EndedSession? { try ffi.reset(newUserId: newUserId) }
+
+    /// Takes over another tracker's stored identity and session where this
+    /// namespace has none yet; false when nothing changed.
+    @discardableResult
+    public func importState(_ state: ImportedState) throws -> Bool { try ffi.importState(state: state) }
     public func pause() throws { try ffi.pause() }
     public func resume() throws { try ffi.resume() }
     public func setAnonymous(_ anonymous: Bool) throws { try ffi.setAnonymous(anonymous: anonymous) }

@@ -79,8 +79,17 @@ final class ScenarioDriver {
         case "resume": return try tracker.resume()
         case "setAnonymous": return try tracker.setAnonymous(step["value"] as? Bool ?? false)
         case "setAppUserId": return try tracker.setAppUserId(step["value"] as? String)
-        case "startManualSession": return try tracker.startManualSession(customId: (step["customId"] as? NSNumber)?.int64Value, at: at)
-        case "endSession": return try tracker.endSession()
+        case "startManualSession": return try tracker.startManualSession(customId: (step["customId"] as? NSNumber)?.int64Value, at: at) as Any
+        case "endSession": return try tracker.endSession() as Any
+        case "expireIfIdle": return try tracker.expireIfIdle(at: at) as Any
+        case "reset": return try tracker.reset(newUserId: step["newUserId"] as? Bool ?? false) as Any
+        case "importState":
+            let s = step["importedState"] as? [String: Any] ?? [:]
+            let int = { (key: String) in (s[key] as? NSNumber)?.int64Value }
+            return try tracker.importState(ImportedState(
+                userId: s["userId"] as? String ?? "", sessionId: s["sessionId"] as? String ?? "", sessionIndex: int("sessionIndex") ?? 0,
+                previousSessionId: s["previousSessionId"] as? String, eventIndex: int("eventIndex") ?? 0,
+                lastActivityMs: int("lastActivityMs") ?? 0, firstEventId: s["firstEventId"] as? String, firstEventMs: int("firstEventMs")))
         case "seedIndexes":
             return try tracker.setIndexesForTesting(
                 sessionIndex: (step["sessionIndex"] as? NSNumber)?.int64Value ?? 0, eventIndex: (step["eventIndex"] as? NSNumber)?.int64Value ?? 0)

@@ -130,6 +130,7 @@ fn explain(reason: NewSessionReason) -> &'static str {
         NewSessionReason::MaxDuration => "the session reached its maximum duration",
         NewSessionReason::EventIndexLimit => "the event index reached its maximum",
         NewSessionReason::ManualStart => "started manually",
+        NewSessionReason::Reset => "the app reset the tracker (a logout)",
     }
 }
 

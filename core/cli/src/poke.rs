@@ -39,8 +39,8 @@ pub fn run(args: &[String]) -> Result<(), CliError> {
         ("foreground", []) => event(tracker.foreground(event_id, at)?),
         ("state", []) => json::state(&tracker.state()?),
         ("start-new-session", []) => after(tracker.start_new_session(), &tracker)?,
-        ("end-session", []) => after(tracker.end_session(), &tracker)?,
-        ("start-manual-session", []) => after(tracker.start_manual_session(custom_id, at), &tracker)?,
+        ("end-session", []) => after(tracker.end_session().map(drop), &tracker)?,
+        ("start-manual-session", []) => after(tracker.start_manual_session(custom_id, at).map(drop), &tracker)?,
         ("set-app-user-id", [id]) => after(tracker.set_app_user_id(Some((*id).to_owned())), &tracker)?,
         ("clear-app-user-id", []) => after(tracker.set_app_user_id(None), &tracker)?,
         _ => {

@@ -13,10 +13,12 @@ pub fn new_uuid() -> String {
 /// An event id must be a UUID because it becomes the schema's `firstEventId`
 /// (format uuid); it is stored lower-case. None means "generate one".
 pub fn normalize_event_id(event_id: Option<&str>) -> Result<String> {
-    match event_id {
-        None => Ok(new_uuid()),
-        Some(raw) => Uuid::try_parse(raw)
-            .map(|id| id.hyphenated().to_string())
-            .map_err(|_| Error::invalid_argument("eventId", format!("`{raw}` is not a UUID"))),
-    }
+    event_id.map_or_else(|| Ok(new_uuid()), |raw| normalize_uuid("eventId", raw))
+}
+
+/// Any UUID, lower-cased; `InvalidArgument` naming `argument` otherwise.
+pub fn normalize_uuid(argument: &str, raw: &str) -> Result<String> {
+    Uuid::try_parse(raw)
+        .map(|id| id.hyphenated().to_string())
+        .map_err(|_| Error::invalid_argument(argument, format!("`{raw}` is not a UUID")))
 }

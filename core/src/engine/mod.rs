@@ -3,6 +3,7 @@
 //! callers pass `now_ms` and persist the state the engine hands back.
 
 mod ids;
+mod import;
 mod output;
 mod rules;
 mod settings;
@@ -10,8 +11,9 @@ mod state;
 mod time;
 
 pub use ids::{new_uuid, normalize_event_id, NIL_UUID};
+pub use import::ImportedState;
 pub use output::{EventOutput, StateView};
 pub use rules::{EventContext, Transition};
 pub use settings::{validate_namespace, Settings};
-pub use state::{NamespaceState, NewSessionReason, Session, MAX_INDEX};
+pub use state::{NamespaceState, NewSessionReason, Session, SessionSummary, MAX_INDEX};
 pub use time::{format_iso8601, BootInstant, Moment, MAX_BOOT_ID_BYTES, MAX_TIME_MS};

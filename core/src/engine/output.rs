@@ -3,7 +3,7 @@
 
 use super::ids::NIL_UUID;
 use super::rules::EventContext;
-use super::state::{NamespaceState, NewSessionReason};
+use super::state::{NamespaceState, NewSessionReason, SessionSummary};
 use super::time::format_iso8601;
 
 pub const SNOWPLOW_SCHEMA: &str = "iglu:com.snowplowanalytics.snowplow/client_session/jsonschema/1-0-2";
@@ -23,6 +23,8 @@ pub struct EventOutput {
     pub new_session_reason: Option<NewSessionReason>,
     pub app_user_id: Option<String>,
     pub custom_session_id: Option<i64>,
+    /// Rule 19: the session this event's new session replaced, unless reported.
+    pub ended_session: Option<SessionSummary>,
 }
 
 impl EventOutput {
@@ -42,6 +44,7 @@ impl EventOutput {
             new_session_reason: (session.event_index == 1).then_some(session.start_reason),
             app_user_id: state.app_user_id.clone().filter(|_| !anonymous),
             custom_session_id: session.custom_id,
+            ended_session: None,
         }
     }
 
@@ -165,6 +168,7 @@ mod tests {
             new_session_reason: None,
             app_user_id: None,
             custom_session_id: None,
+            ended_session: None,
         };
         assert_eq!(
             output.snowplow_entity(),

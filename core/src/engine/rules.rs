@@ -1,11 +1,11 @@
-//! Rules 3-10, 14 and 18 as transitions of [`NamespaceState`]. Every function
+//! Rules 3-10, 14 and 18-21 as transitions of [`NamespaceState`]. Every function
 //! here is deterministic given its inputs (ids aside), which is what lets the
 //! storage layer retry nothing and the model tests compare outputs exactly.
 
 use super::ids::new_uuid;
 use super::output::EventOutput;
 use super::settings::Settings;
-use super::state::{NamespaceState, NewSessionReason, Session, MAX_INDEX};
+use super::state::{NamespaceState, NewSessionReason, Session, SessionSummary, MAX_INDEX};
 use super::time::Moment;
 
 /// The lifecycle change an event carries (rule 5).
@@ -57,8 +57,10 @@ impl NamespaceState {
         let output = match self.decide(ctx, now, transition) {
             Decision::NoSession => None,
             Decision::Start(reason) => {
-                self.start_session(now, reason, None, ctx.settings.anonymous);
-                Some(self.count_event(ctx, now, event_id, transition, true))
+                let ended = self.start_session(now, reason, None, ctx.settings.anonymous);
+                let mut output = self.count_event(ctx, now, event_id, transition, true);
+                output.ended_session = ended;
+                Some(output)
             }
             Decision::Continue { extends } => Some(self.count_event(ctx, now, event_id, transition, extends)),
         };
@@ -78,7 +80,7 @@ impl NamespaceState {
             return if ctx.paused || self.manual || background_only {
                 Decision::NoSession
             } else if self.latest.is_some() {
-                Decision::Start(NewSessionReason::SessionEnded)
+                Decision::Start(self.end_reason.unwrap_or(NewSessionReason::SessionEnded))
             } else {
                 Decision::Start(NewSessionReason::FirstSession)
             };
@@ -106,11 +108,15 @@ impl NamespaceState {
 
     /// Rule 3 (c)-(e): the session's own clock-based end conditions.
     fn expiry(&self, settings: &Settings, session: &Session, now: &Moment) -> Option<NewSessionReason> {
-        let idle = now.since(&session.last_activity);
-        if idle < 0 {
+        if now.since(&session.last_activity) < 0 {
             return Some(NewSessionReason::ClockMovedBackwards);
         }
-        if idle > settings.timeout_ms(self.in_background) {
+        self.timed_out(settings, session, now)
+    }
+
+    /// Rule 3 (d)-(e): the inactivity timeout or the maximum duration has passed.
+    fn timed_out(&self, settings: &Settings, session: &Session, now: &Moment) -> Option<NewSessionReason> {
+        if now.since(&session.last_activity) > settings.timeout_ms(self.in_background) {
             return Some(if self.in_background {
                 NewSessionReason::BackgroundTimeout
             } else {
@@ -123,8 +129,17 @@ impl NamespaceState {
         }
     }
 
-    fn start_session(&mut self, now: &Moment, reason: NewSessionReason, custom_id: Option<i64>, anonymous: bool) {
-        let previous = self.latest.as_ref();
+    /// Starts a new session; returns the one it replaces when its end was
+    /// not reported yet (rule 19).
+    fn start_session(
+        &mut self,
+        now: &Moment,
+        reason: NewSessionReason,
+        custom_id: Option<i64>,
+        anonymous: bool,
+    ) -> Option<SessionSummary> {
+        let replaced = self.unreported_end();
+        let previous = self.latest.as_ref().filter(|_| !self.new_user);
         self.latest = Some(Session {
             id: new_uuid(),
             previous_id: previous.map(|s| s.id.clone()),
@@ -141,7 +156,30 @@ impl NamespaceState {
             anonymous,
         });
         self.ended = false;
+        self.end_reason = None;
+        self.end_reported = false;
+        self.new_user = false;
         self.pending = None;
+        replaced
+    }
+
+    /// `latest`'s summary, unless its end was already reported.
+    fn unreported_end(&self) -> Option<SessionSummary> {
+        self.latest
+            .as_ref()
+            .filter(|_| !self.end_reported)
+            .map(Session::summary)
+    }
+
+    /// Ends the active session now, for the reason the next one will give,
+    /// and reports it (rule 19). None when there is no active session.
+    fn end_now(&mut self, reason: Option<NewSessionReason>) -> Option<SessionSummary> {
+        self.active_session()?;
+        let summary = self.unreported_end();
+        self.ended = true;
+        self.end_reason = reason;
+        self.end_reported = true;
+        summary
     }
 
     /// Rule 4 and the index half of rule 5, for an event that has a session.
@@ -189,16 +227,50 @@ impl NamespaceState {
         }
     }
 
-    /// Rule 10. The custom id is validated by the caller.
-    pub fn start_manual_session(&mut self, now: &Moment, custom_id: Option<i64>, anonymous: bool) {
+    /// Rule 10. The custom id is validated by the caller. Returns the
+    /// session it replaces, when not reported yet (rule 19).
+    pub fn start_manual_session(
+        &mut self,
+        now: &Moment,
+        custom_id: Option<i64>,
+        anonymous: bool,
+    ) -> Option<SessionSummary> {
         self.manual = true;
-        self.start_session(now, NewSessionReason::ManualStart, custom_id, anonymous);
+        self.start_session(now, NewSessionReason::ManualStart, custom_id, anonymous)
     }
 
     /// Rule 10: the session stays as `latest` so the next one links to it.
-    pub fn end_session(&mut self) {
+    /// Returns it (rule 19).
+    pub fn end_session(&mut self) -> Option<SessionSummary> {
+        self.end_now(None)
+    }
+
+    /// Rule 19: ends the active session when its inactivity timeout or
+    /// maximum duration has passed, as the next event would, and reports it.
+    /// Paused or manual sessions never expire.
+    pub fn expire_if_idle(&mut self, ctx: &EventContext<'_>, now: &Moment) -> Option<SessionSummary> {
+        if ctx.paused || self.manual {
+            return None;
+        }
+        let reason = self.timed_out(ctx.settings, self.active_session()?, now)?;
+        self.end_now(Some(reason))
+    }
+
+    /// Rule 20 for one namespace: ends the session (reported by this call,
+    /// or, for the file's other namespaces, by their next event), clears the
+    /// app user id and leaves manual mode; the next event starts a new
+    /// session (reason `reset`), a new user's first when `new_user`.
+    pub fn reset(&mut self, new_user: bool, reported_here: bool) -> Option<SessionSummary> {
+        let summary = self.unreported_end().filter(|_| reported_here);
         if self.latest.is_some() {
             self.ended = true;
+            self.end_reason = Some(NewSessionReason::Reset);
+            self.end_reported |= reported_here;
         }
+        self.new_user |= new_user;
+        self.pending = None;
+        self.manual = false;
+        self.app_user_id = None;
+        summary
     }
 }

@@ -20,10 +20,11 @@ pub enum NewSessionReason {
     MaxDuration,
     EventIndexLimit,
     ManualStart,
+    Reset,
 }
 
 impl NewSessionReason {
-    pub const ALL: [NewSessionReason; 11] = [
+    pub const ALL: [NewSessionReason; 12] = [
         NewSessionReason::FirstSession,
         NewSessionReason::SessionEnded,
         NewSessionReason::Requested,
@@ -35,6 +36,7 @@ impl NewSessionReason {
         NewSessionReason::MaxDuration,
         NewSessionReason::EventIndexLimit,
         NewSessionReason::ManualStart,
+        NewSessionReason::Reset,
     ];
 
     /// The stable spelling used in storage, scenarios and printed output.
@@ -51,6 +53,7 @@ impl NewSessionReason {
             NewSessionReason::MaxDuration => "maxDuration",
             NewSessionReason::EventIndexLimit => "eventIndexLimit",
             NewSessionReason::ManualStart => "manualStart",
+            NewSessionReason::Reset => "reset",
         }
     }
 
@@ -81,11 +84,42 @@ pub struct Session {
     pub anonymous: bool,
 }
 
+/// Rule 19: what an app reports as the end of a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSummary {
+    pub id: String,
+    pub index: u32,
+    pub event_count: u32,
+    /// The first event's time (the session's start when it had none).
+    pub start_ms: i64,
+    /// The last activity's time.
+    pub end_ms: i64,
+}
+
+impl Session {
+    pub fn summary(&self) -> SessionSummary {
+        SessionSummary {
+            id: self.id.clone(),
+            index: self.index,
+            event_count: self.event_index,
+            start_ms: self.first_event_ms.unwrap_or(self.start.wall_ms),
+            end_ms: self.last_activity.wall_ms,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NamespaceState {
     pub latest: Option<Session>,
-    /// `endSession()` ended `latest`: getters report no session (rule 10).
+    /// `latest` has ended (rules 10, 19, 20): getters report no session.
     pub ended: bool,
+    /// Why `latest` ended when that should be the next session's reason
+    /// (an expiry, a reset); none for `endSession()`.
+    pub end_reason: Option<NewSessionReason>,
+    /// `latest`'s end was reported (rule 19): no call reports it again.
+    pub end_reported: bool,
+    /// The next session starts a new user's sessions: index 1, no previous (rule 20).
+    pub new_user: bool,
     pub in_background: bool,
     /// A new session starts at the next event (rules 6, 8).
     pub pending: Option<NewSessionReason>,

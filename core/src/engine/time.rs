@@ -8,7 +8,7 @@ use std::fmt::Write;
 /// 9999-12-31T23:59:59.999Z, the last instant ISO 8601 writes with four digits.
 pub const MAX_TIME_MS: i64 = 253_402_300_799_999;
 
-fn validate_time(argument: &str, ms: i64) -> Result<i64> {
+pub fn validate_time(argument: &str, ms: i64) -> Result<i64> {
     if (0..=MAX_TIME_MS).contains(&ms) {
         Ok(ms)
     } else {

@@ -13,6 +13,23 @@ pub fn ensure_user_id(conn: &Connection) -> Result<String> {
     Ok(conn.query_row("SELECT user_id FROM install WHERE singleton = 1", [], |row| row.get(0))?)
 }
 
+/// Rule 20: a reset gives the install a new user id.
+pub fn set_user_id(conn: &Connection, user_id: &str) -> Result<()> {
+    conn.execute("UPDATE install SET user_id = ?1 WHERE singleton = 1", [user_id])?;
+    Ok(())
+}
+
+/// Every namespace's state, by name.
+pub fn load_all(conn: &Connection) -> Result<std::collections::BTreeMap<String, NamespaceState>> {
+    let mut statement = conn.prepare("SELECT * FROM namespace_state")?;
+    let rows = statement.query_map([], |row| Ok((row.get::<_, String>("namespace")?, from_row(row))))?;
+    rows.map(|row| {
+        let (namespace, state) = row?;
+        Ok((namespace, state?))
+    })
+    .collect()
+}
+
 pub fn load(conn: &Connection, namespace: &str) -> Result<Option<NamespaceState>> {
     let mut statement = conn.prepare_cached("SELECT * FROM namespace_state WHERE namespace = ?1")?;
     let row = statement.query_row([namespace], |row| Ok(from_row(row))).optional()?;
@@ -62,6 +79,9 @@ fn from_row(row: &Row<'_>) -> Result<NamespaceState> {
         ended: row.get("session_ended")?,
         in_background: row.get("in_background")?,
         pending: reason("pending_reason")?,
+        end_reason: reason("end_reason")?,
+        end_reported: row.get("end_reported")?,
+        new_user: row.get("new_user")?,
         manual: row.get("manual")?,
         app_user_id: row.get("app_user_id")?,
     })
@@ -90,7 +110,7 @@ pub fn save(conn: &Connection, namespace: &str, state: &NamespaceState) -> Resul
             :foreground_index, :background_index, :start_reason, :custom_session_id,
             :session_ended, :in_background, :pending_reason, :manual, :app_user_id,
             :session_start_boot_id, :session_start_uptime_ms, :last_activity_boot_id, :last_activity_uptime_ms,
-            :session_anonymous)",
+            :session_anonymous, :end_reason, :end_reported, :new_user)",
     )?;
     statement.execute(named_params! {
         ":namespace": namespace,
@@ -116,6 +136,9 @@ pub fn save(conn: &Connection, namespace: &str, state: &NamespaceState) -> Resul
         ":last_activity_boot_id": session.and_then(|s| s.last_activity.boot.as_ref().map(|b| &b.boot_id)),
         ":last_activity_uptime_ms": session.and_then(|s| s.last_activity.boot.as_ref().map(|b| b.uptime_ms)),
         ":session_anonymous": session.is_some_and(|s| s.anonymous),
+        ":end_reason": state.end_reason.map(NewSessionReason::as_str),
+        ":end_reported": state.end_reported,
+        ":new_user": state.new_user,
     })?;
     Ok(())
 }

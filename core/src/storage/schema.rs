@@ -30,13 +30,17 @@ const MIGRATIONS: [&str; 2] = [
         app_user_id TEXT
     ) WITHOUT ROWID;",
     // 1 -> 2: the boot clock of the session's start and last activity
-    // (rule 3), and the anonymity mode the session was recorded in (rule 9;
-    // sessions from version 1 were recorded with it off).
+    // (rule 3), the anonymity mode the session was recorded in (rule 9;
+    // sessions from version 1 were recorded with it off), why and whether
+    // the session's end was reported (rule 19), a reset's new user (rule 20).
     "ALTER TABLE namespace_state ADD COLUMN session_start_boot_id TEXT;
     ALTER TABLE namespace_state ADD COLUMN session_start_uptime_ms INTEGER;
     ALTER TABLE namespace_state ADD COLUMN last_activity_boot_id TEXT;
     ALTER TABLE namespace_state ADD COLUMN last_activity_uptime_ms INTEGER;
-    ALTER TABLE namespace_state ADD COLUMN session_anonymous INTEGER NOT NULL DEFAULT 0;",
+    ALTER TABLE namespace_state ADD COLUMN session_anonymous INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE namespace_state ADD COLUMN end_reason TEXT;
+    ALTER TABLE namespace_state ADD COLUMN end_reported INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE namespace_state ADD COLUMN new_user INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -4,7 +4,7 @@
 //! each getter agrees with `state` (rule 13).
 
 use crate::labels::Labels;
-use crate::model::{Expect, Scenario, StateExpect, Step};
+use crate::model::{Expect, Scenario, StateExpect, Step, SummaryExpect};
 use crate::resolve::label_uuid;
 use crate::trace;
 use serde_json::{json, Value};
@@ -65,16 +65,26 @@ struct Checker {
 }
 
 impl Checker {
-    /// Event labels that steps pass in stand for the UUIDs `resolve` gave them.
+    /// Labels of ids that steps pass in stand for the UUIDs `resolve` gave them.
     fn new(scenario: &Scenario) -> Checker {
-        let mut events = Labels::default();
-        for label in scenario.steps.iter().filter_map(|s| s.event_id.as_deref()) {
-            events.given(label, &label_uuid(label));
+        let (mut sessions, mut users, mut events) = (Labels::default(), Labels::default(), Labels::default());
+        let given = |labels: &mut Labels, label: &str| labels.given(label, &label_uuid(label));
+        for step in &scenario.steps {
+            step.event_id.iter().for_each(|label| given(&mut events, label));
+            if let Some(state) = &step.imported_state {
+                given(&mut users, &state.user_id);
+                given(&mut sessions, &state.session_id);
+                state
+                    .previous_session_id
+                    .iter()
+                    .for_each(|label| given(&mut sessions, label));
+                state.first_event_id.iter().for_each(|label| given(&mut events, label));
+            }
         }
         Checker {
             start_ms: scenario.start_ms,
-            sessions: Labels::default(),
-            users: Labels::default(),
+            sessions,
+            users,
             events,
         }
     }
@@ -100,6 +110,12 @@ impl Checker {
         }
         if let Some(expect) = step.and_then(|s| s.expect.as_ref()) {
             self.check_event(expect, returned)?;
+        }
+        if let Some(ended) = step.and_then(|s| s.ended.as_ref()) {
+            self.check_summary("ended", ended.as_ref(), returned)?;
+        }
+        if let Some(imported) = step.and_then(|s| s.imported) {
+            same("imported", Some(Value::from(imported)), returned)?;
         }
         let getters = line.get("getters").ok_or("the trace line has no `getters`")?;
         if let Some(kind) = getters.get("error") {
@@ -198,6 +214,43 @@ impl Checker {
             "amplitudeSessionId",
             expect.amplitude_session_id.map(Value::from),
             field(event, "amplitudeSessionId")?,
+        )?;
+        match &expect.ended_session {
+            Some(ended) => self.check_summary("endedSession", ended.as_ref(), field(event, "endedSession")?),
+            None => Ok(()),
+        }
+    }
+
+    /// Rule 19: a session's summary, or null.
+    fn check_summary(&mut self, what: &str, expect: Option<&SummaryExpect>, actual: &Value) -> Result<(), String> {
+        let Some(expect) = expect else {
+            return same(what, Some(Value::Null), actual);
+        };
+        if actual.is_null() {
+            return Err(format!("{what}: expected session {}, got null", expect.session));
+        }
+        let session = field(actual, "sessionId")?;
+        self.check_session(&format!("{what}.session"), Some(&expect.session), session)?;
+        let after_start = |key: &str| field(actual, key).map(|v| json!(v.as_i64().map(|ms| ms - self.start_ms)));
+        same(
+            &format!("{what}.sessionIndex"),
+            Some(expect.session_index.into()),
+            field(actual, "sessionIndex")?,
+        )?;
+        same(
+            &format!("{what}.eventCount"),
+            Some(expect.event_count.into()),
+            field(actual, "eventCount")?,
+        )?;
+        same(
+            &format!("{what}.startAt"),
+            Some(expect.start_at.into()),
+            &after_start("startMs")?,
+        )?;
+        same(
+            &format!("{what}.endAt"),
+            Some(expect.end_at.into()),
+            &after_start("endMs")?,
         )
     }
 

@@ -4,7 +4,8 @@
 
 use serde_json::{json, Value};
 use sessioncore::{
-    BootClockReading, ClockReading, SessionCoreError, SessionEvent, SessionState, SessionTracker, TrackerConfig,
+    BootClockReading, ClockReading, EndedSession, ImportedState, SessionCoreError, SessionEvent, SessionState,
+    SessionTracker, TrackerConfig,
 };
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -95,8 +96,17 @@ impl Driver {
             "resume" => done(tracker.resume()),
             "setAnonymous" => done(tracker.set_anonymous(step["value"].as_bool().unwrap_or_default())),
             "setAppUserId" => done(tracker.set_app_user_id(step["value"].as_str().map(str::to_owned))),
-            "startManualSession" => done(tracker.start_manual_session(step["customId"].as_i64(), at)),
-            "endSession" => done(tracker.end_session()),
+            "startManualSession" => tracker
+                .start_manual_session(step["customId"].as_i64(), at)
+                .map(ended_json),
+            "endSession" => tracker.end_session().map(ended_json),
+            "expireIfIdle" => tracker.expire_if_idle(at).map(ended_json),
+            "reset" => tracker
+                .reset(step["newUserId"].as_bool().unwrap_or_default())
+                .map(ended_json),
+            "importState" => tracker
+                .import_state(imported_state(&step["importedState"]))
+                .map(Value::from),
             "seedIndexes" => done(tracker.set_indexes_for_testing(
                 step["sessionIndex"].as_i64().unwrap_or_default(),
                 step["eventIndex"].as_i64().unwrap_or_default(),
@@ -177,6 +187,7 @@ fn event_json(event: Option<SessionEvent>) -> Value {
         rudderstack_session_id,
         amplitude_session_id,
         snowplow_context_json,
+        ended_session,
     }) = event
     else {
         return Value::Null;
@@ -189,7 +200,39 @@ fn event_json(event: Option<SessionEvent>) -> Value {
         "firstEventTimestampMs": first_event_timestamp_ms, "sessionStartMs": session_start_ms,
         "appUserId": app_user_id, "rudderstackSessionId": rudderstack_session_id,
         "amplitudeSessionId": amplitude_session_id, "snowplowContextJson": snowplow_context_json,
+        "endedSession": ended_json(ended_session),
     })
+}
+
+fn ended_json(ended: Option<EndedSession>) -> Value {
+    let Some(EndedSession {
+        session_id,
+        session_index,
+        event_count,
+        start_ms,
+        end_ms,
+    }) = ended
+    else {
+        return Value::Null;
+    };
+    json!({
+        "sessionId": session_id, "sessionIndex": session_index, "eventCount": event_count,
+        "startMs": start_ms, "endMs": end_ms,
+    })
+}
+
+fn imported_state(json: &Value) -> ImportedState {
+    let text = |key: &str| json[key].as_str().map(str::to_owned);
+    ImportedState {
+        user_id: text("userId").unwrap_or_default(),
+        session_id: text("sessionId").unwrap_or_default(),
+        session_index: json["sessionIndex"].as_i64().unwrap_or_default(),
+        previous_session_id: text("previousSessionId"),
+        event_index: json["eventIndex"].as_i64().unwrap_or_default(),
+        last_activity_ms: json["lastActivityMs"].as_i64().unwrap_or_default(),
+        first_event_id: text("firstEventId"),
+        first_event_ms: json["firstEventMs"].as_i64(),
+    }
 }
 
 fn state_json(state: SessionState) -> Value {

@@ -69,6 +69,9 @@ pub enum Op {
     Check,
     SeedIndexes,
     Launch,
+    ExpireIfIdle,
+    Reset,
+    ImportState,
 }
 
 impl Op {
@@ -88,6 +91,9 @@ impl Op {
             Op::Check => "check",
             Op::SeedIndexes => "seedIndexes",
             Op::Launch => "launch",
+            Op::ExpireIfIdle => "expireIfIdle",
+            Op::Reset => "reset",
+            Op::ImportState => "importState",
         }
     }
 
@@ -101,11 +107,15 @@ impl Op {
             Op::Track | Op::Background | Op::Foreground => (&["at"], &["uptime", "boot", "eventId", "expect"]),
             Op::Restart => (&[], &["config"]),
             Op::SetAnonymous | Op::SetAppUserId => (&["value"], &[]),
-            Op::StartManualSession => (&["at"], &["uptime", "boot", "customId"]),
+            Op::StartManualSession => (&["at"], &["uptime", "boot", "customId", "ended"]),
             Op::Launch => (&["inBackground"], &[]),
+            Op::ExpireIfIdle => (&["at"], &["uptime", "boot", "ended"]),
+            Op::Reset => (&["newUserId"], &["ended"]),
+            Op::EndSession => (&[], &["ended"]),
+            Op::ImportState => (&["importedState"], &["imported"]),
             Op::Check => (&[], &["at"]),
             Op::SeedIndexes => (&["sessionIndex", "eventIndex"], &[]),
-            Op::StartNewSession | Op::Pause | Op::Resume | Op::EndSession => (&[], &[]),
+            Op::StartNewSession | Op::Pause | Op::Resume => (&[], &[]),
         }
     }
 }
@@ -127,7 +137,13 @@ pub struct Step {
     pub session_index: Option<i64>,
     pub event_index: Option<i64>,
     pub in_background: Option<bool>,
+    pub new_user_id: Option<bool>,
+    pub imported_state: Option<ImportedStateInput>,
     pub expect: Option<Expect>,
+    /// What a call that ends a session returned: its summary, or null (rule 19).
+    #[serde(default, deserialize_with = "nullable")]
+    pub ended: Option<Option<SummaryExpect>>,
+    pub imported: Option<bool>,
     pub state: Option<StateExpect>,
     pub expect_error: Option<String>,
     pub comment: Option<String>,
@@ -150,6 +166,10 @@ impl Step {
             ("sessionIndex", self.session_index.is_some()),
             ("eventIndex", self.event_index.is_some()),
             ("inBackground", self.in_background.is_some()),
+            ("newUserId", self.new_user_id.is_some()),
+            ("importedState", self.imported_state.is_some()),
+            ("ended", self.ended.is_some()),
+            ("imported", self.imported.is_some()),
             ("expect", self.expect.is_some()),
         ]
         .into_iter()
@@ -220,6 +240,34 @@ pub struct Expect {
     pub new_session_reason: Option<Option<String>>,
     pub rudder_session_id: Option<i64>,
     pub amplitude_session_id: Option<i64>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub ended_session: Option<Option<SummaryExpect>>,
+}
+
+/// A session's summary (rule 19): labels and times after `startMs`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SummaryExpect {
+    pub session: String,
+    pub session_index: i64,
+    pub event_count: i64,
+    pub start_at: i64,
+    pub end_at: i64,
+}
+
+/// Another tracker's stored state to import (rule 21): ids as labels,
+/// times after `startMs`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportedStateInput {
+    pub user_id: String,
+    pub session_id: String,
+    pub session_index: i64,
+    pub previous_session_id: Option<String>,
+    pub event_index: i64,
+    pub last_activity_at: i64,
+    pub first_event_id: Option<String>,
+    pub first_event_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -11,7 +11,8 @@ use sessioncore::TrackerConfig;
 /// is the scenario's step `n`. Per step: `op`, `namespace`, `at` (the moment
 /// to pass: `{"wallMs", "boot": null or {"bootId", "uptimeMs"}}`), `eventId`
 /// (ids as the UUIDs of their labels, see [`label_uuid`]), `value`,
-/// `customId`, `sessionIndex`, `eventIndex`, `inBackground`, and `config`
+/// `customId`, `sessionIndex`, `eventIndex`, `inBackground`, `newUserId`,
+/// `importedState` (ids as UUIDs, times as epoch ms), and `config`
 /// (for `restart`: the whole configuration to reopen with; a driver keeps
 /// its current one when the reopening fails).
 pub fn resolve(scenario: &Scenario) -> Value {
@@ -50,6 +51,19 @@ pub fn resolve(scenario: &Scenario) -> Value {
         resolved["sessionIndex"] = json!(step.session_index);
         resolved["eventIndex"] = json!(step.event_index);
         resolved["inBackground"] = json!(step.in_background);
+        resolved["newUserId"] = json!(step.new_user_id);
+        resolved["importedState"] = step.imported_state.as_ref().map_or(Value::Null, |s| {
+            json!({
+                "userId": label_uuid(&s.user_id),
+                "sessionId": label_uuid(&s.session_id),
+                "sessionIndex": s.session_index,
+                "previousSessionId": s.previous_session_id.as_deref().map(label_uuid),
+                "eventIndex": s.event_index,
+                "lastActivityMs": scenario.start_ms + s.last_activity_at,
+                "firstEventId": s.first_event_id.as_deref().map(label_uuid),
+                "firstEventMs": s.first_event_at.map(|at| scenario.start_ms + at),
+            })
+        });
         steps.push(resolved);
     }
     json!({"name": scenario.name, "config": initial, "steps": steps})
@@ -58,7 +72,8 @@ pub fn resolve(scenario: &Scenario) -> Value {
 fn step_json(op: &str, namespace: &str, event_label: Option<&str>, config: Value) -> Value {
     json!({
         "op": op, "namespace": namespace, "at": null, "eventId": event_label.map(label_uuid), "value": null,
-        "customId": null, "sessionIndex": null, "eventIndex": null, "inBackground": null, "config": config,
+        "customId": null, "sessionIndex": null, "eventIndex": null, "inBackground": null, "newUserId": null,
+        "importedState": null, "config": config,
     })
 }
 

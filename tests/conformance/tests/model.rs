@@ -358,10 +358,12 @@ impl Engine {
             Op::Pause { ns } => done(self.trackers[ns].pause()),
             Op::Resume { ns } => done(self.trackers[ns].resume()),
             Op::StartNewSession { ns } => done(self.trackers[ns].start_new_session()),
-            Op::EndSession { ns } => done(self.trackers[ns].end_session()),
-            Op::StartManual { ns, custom_id } => {
-                done(self.trackers[ns].start_manual_session(custom_id, Some(ClockReading::wall(now))))
-            }
+            Op::EndSession { ns } => done(self.trackers[ns].end_session().map(drop)),
+            Op::StartManual { ns, custom_id } => done(
+                self.trackers[ns]
+                    .start_manual_session(custom_id, Some(ClockReading::wall(now)))
+                    .map(drop),
+            ),
             Op::SetAnonymous { ns, value } => done(self.trackers[ns].set_anonymous(value)),
             Op::SetAppUserId { ns, value } => done(self.trackers[ns].set_app_user_id(value.map(str::to_owned))),
         }

@@ -62,13 +62,26 @@ class SessionTracker private constructor(
     /** The state the process started in ([inBackground] for a push or a background job); no event. The lifecycle glue calls it. */
     fun launch(inBackground: Boolean) = translatingErrors { ffi.launch(inBackground) }
 
-    /** Switches to manual mode and starts a session now (RudderStack's manual sessions). */
+    /** Switches to manual mode and starts a session now (RudderStack's manual sessions); returns the session it replaced, if not reported yet. */
     @JvmOverloads
-    fun startManualSession(customId: Long? = null, at: ClockReading? = null) = translatingErrors { ffi.startManualSession(customId, at) }
+    fun startManualSession(customId: Long? = null, at: ClockReading? = null): EndedSession? =
+        translatingErrors { ffi.startManualSession(customId, at) }
 
     fun startNewSession() = translatingErrors { ffi.startNewSession() }
 
-    fun endSession() = translatingErrors { ffi.endSession() }
+    /** Ends the current session and returns it, for a `session_end` event; null when there was none. */
+    fun endSession(): EndedSession? = translatingErrors { ffi.endSession() }
+
+    /** Ends the session if its timeout or maximum duration has passed and returns it; [SessionEndTimer] calls it. */
+    @JvmOverloads
+    fun expireIfIdle(at: ClockReading? = null): EndedSession? = translatingErrors { ffi.expireIfIdle(at) }
+
+    /** Logout: ends the session (returned), clears the app user id and, with [newUserId], gives the install a new user id. */
+    @JvmOverloads
+    fun reset(newUserId: Boolean = false): EndedSession? = translatingErrors { ffi.reset(newUserId) }
+
+    /** Takes over another tracker's stored identity and session where this namespace has none yet; false when nothing changed. */
+    fun importState(state: ImportedState): Boolean = translatingErrors { ffi.importState(state) }
 
     fun pause() = translatingErrors { ffi.pause() }
 

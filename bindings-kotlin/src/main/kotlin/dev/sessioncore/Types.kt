@@ -9,6 +9,8 @@ typealias SessionState = dev.sessioncore.ffi.SessionState
 typealias RecoveryReport = dev.sessioncore.ffi.RecoveryReport
 typealias ClockReading = dev.sessioncore.ffi.ClockReading
 typealias BootClockReading = dev.sessioncore.ffi.BootClockReading
+typealias EndedSession = dev.sessioncore.ffi.EndedSession
+typealias ImportedState = dev.sessioncore.ffi.ImportedState
 typealias NewSessionReason = dev.sessioncore.ffi.NewSessionReason
 typealias LogLevel = dev.sessioncore.ffi.LogLevel
 

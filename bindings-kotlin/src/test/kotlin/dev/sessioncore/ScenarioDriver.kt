@@ -70,6 +70,13 @@ class ScenarioDriver(private val resolved: JSONObject, private val useJvmFastPat
             "setAppUserId" -> tracker.setAppUserId(step.optString("value").takeUnless { step.isNull("value") })
             "startManualSession" -> tracker.startManualSession(step.optLong("customId").takeUnless { step.isNull("customId") }, at)
             "endSession" -> tracker.endSession()
+            "expireIfIdle" -> tracker.expireIfIdle(at)
+            "reset" -> tracker.reset(step.getBoolean("newUserId"))
+            "importState" -> tracker.importState(step.getJSONObject("importedState").let { s ->
+                fun text(key: String) = s.optString(key).takeUnless { s.isNull(key) }
+                ImportedState(s.getString("userId"), s.getString("sessionId"), s.getLong("sessionIndex"), text("previousSessionId"),
+                    s.getLong("eventIndex"), s.getLong("lastActivityMs"), text("firstEventId"), s.optLong("firstEventMs").takeUnless { s.isNull("firstEventMs") })
+            })
             "seedIndexes" -> tracker.setIndexesForTesting(step.getLong("sessionIndex"), step.getLong("eventIndex"))
             "open", "check" -> null
             else -> error("the checker never resolves op ${step.getString("op")}")
