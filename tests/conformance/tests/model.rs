@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestError, TestRunner};
 use serde_json::{json, Value};
 use sessioncore::{
-    ClockReading, SessionCoreError, SessionEvent, SessionState, SessionTracker, TrackerConfig, NIL_UUID,
+    ClockReading, EndedSession, SessionCoreError, SessionEvent, SessionState, SessionTracker, TrackerConfig, NIL_UUID,
 };
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -41,6 +41,8 @@ enum Op {
     StartManual { ns: usize, custom_id: Option<i64> },
     SetAnonymous { ns: usize, value: bool },
     SetAppUserId { ns: usize, value: Option<&'static str> },
+    ExpireIfIdle { ns: usize, dt: i64 },
+    Reset { ns: usize, new_user: bool },
 }
 
 fn op_strategy() -> impl Strategy<Value = Op> {
@@ -53,7 +55,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
     ];
     let kind = prop_oneof![6 => Just(Kind::Track), 2 => Just(Kind::Background), 2 => Just(Kind::Foreground)];
     prop_oneof![
-        20 => (ns.clone(), dt, kind).prop_map(|(ns, dt, kind)| Op::Event { ns, dt, kind }),
+        20 => (ns.clone(), dt.clone(), kind).prop_map(|(ns, dt, kind)| Op::Event { ns, dt, kind }),
         2 => any::<bool>().prop_map(|continue_session| Op::Restart { continue_session }),
         1 => ns.clone().prop_map(|ns| Op::Pause { ns }),
         1 => ns.clone().prop_map(|ns| Op::Resume { ns }),
@@ -62,8 +64,10 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         1 => (ns.clone(), prop_oneof![Just(None), Just(Some(1_234_567_890i64)), Just(Some(42i64))])
             .prop_map(|(ns, custom_id)| Op::StartManual { ns, custom_id }),
         1 => (ns.clone(), any::<bool>()).prop_map(|(ns, value)| Op::SetAnonymous { ns, value }),
-        1 => (ns, prop_oneof![Just(None), Just(Some("user-1")), Just(Some("user-2")), Just(Some(""))])
+        1 => (ns.clone(), prop_oneof![Just(None), Just(Some("user-1")), Just(Some("user-2")), Just(Some(""))])
             .prop_map(|(ns, value)| Op::SetAppUserId { ns, value }),
+        2 => (ns.clone(), dt.clone()).prop_map(|(ns, dt)| Op::ExpireIfIdle { ns, dt }),
+        1 => (ns, any::<bool>()).prop_map(|(ns, new_user)| Op::Reset { ns, new_user }),
     ]
 }
 
@@ -93,9 +97,40 @@ struct ModelNamespace {
     pending: Option<&'static str>,
     manual: bool,
     app_user_id: Option<String>,
+    end_reason: Option<&'static str>,
+    end_reported: bool,
+    new_user: bool,
     // Per tracker object, not stored (rules 6, 7, 9).
     paused: bool,
     anonymous: bool,
+}
+
+impl ModelNamespace {
+    /// The latest session's summary unless its end was reported (rule 19).
+    fn unreported(&self) -> Option<ModelSummary> {
+        self.latest
+            .as_ref()
+            .filter(|_| !self.end_reported)
+            .map(|s| ModelSummary {
+                session: s.id,
+                index: s.index,
+                events: s.events,
+                start: s.first_at.unwrap_or(s.start),
+                end: s.last,
+            })
+    }
+
+    /// Ends the active session, reporting it (rule 19).
+    fn end_now(&mut self, reason: Option<&'static str>) -> Option<ModelSummary> {
+        if self.latest.is_none() || self.ended {
+            return None;
+        }
+        let summary = self.unreported();
+        self.ended = true;
+        self.end_reason = reason;
+        self.end_reported = true;
+        summary
+    }
 }
 
 /// What the model says one step returns.
@@ -103,7 +138,19 @@ struct ModelNamespace {
 enum Expected {
     Error(&'static str),
     Entity(Option<ModelEntity>),
+    /// A call that ends a session returned this summary (rule 19).
+    Ended(Option<ModelSummary>),
     Nothing,
+}
+
+/// Rule 19's summary: session, index, event count, first-event and last-activity times.
+#[derive(Debug, Clone, PartialEq)]
+struct ModelSummary {
+    session: u32,
+    index: i64,
+    events: i64,
+    start: i64,
+    end: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,12 +165,16 @@ struct ModelEntity {
     app_user_id: Option<String>,
     rudder: i64,
     amplitude: i64,
+    ended: Option<ModelSummary>,
+    user: u32,
 }
 
 struct Model {
     namespaces: Vec<ModelNamespace>,
     next_id: u32,
     now: i64,
+    /// The install's user, numbered: a reset with a new user id moves it on.
+    user: u32,
 }
 
 impl Model {
@@ -132,6 +183,7 @@ impl Model {
             namespaces: vec![ModelNamespace::default(); NAMESPACES.len()],
             next_id: 1,
             now: T0,
+            user: 1,
         }
     }
 
@@ -166,21 +218,58 @@ impl Model {
                 n.pending = n.pending.or(Some("requested"));
                 Expected::Nothing
             }
-            Op::EndSession { ns } => {
-                let n = &mut self.namespaces[ns];
-                if n.latest.is_some() {
-                    n.ended = true;
-                }
-                Expected::Nothing
-            }
+            Op::EndSession { ns } => Expected::Ended(self.namespaces[ns].end_now(None)),
             Op::StartManual { ns, custom_id } => {
                 if custom_id.is_some_and(|id| id < 1_000_000_000) {
                     return Expected::Error("InvalidArgument");
                 }
                 let now = self.now;
                 self.namespaces[ns].manual = true;
-                self.start(ns, now, "manualStart", custom_id);
-                Expected::Nothing
+                Expected::Ended(self.start(ns, now, "manualStart", custom_id))
+            }
+            Op::ExpireIfIdle { ns, dt } => {
+                self.now += dt;
+                let now = self.now;
+                let n = &mut self.namespaces[ns];
+                let timed_out = n
+                    .latest
+                    .as_ref()
+                    .filter(|_| !n.ended && !n.paused && !n.manual)
+                    .and_then(|s| {
+                        let timeout = if n.in_background { BG } else { FG };
+                        if now - s.last > timeout {
+                            Some(if n.in_background {
+                                "backgroundTimeout"
+                            } else {
+                                "foregroundTimeout"
+                            })
+                        } else {
+                            (now - s.start > MAX_DURATION).then_some("maxDuration")
+                        }
+                    });
+                Expected::Ended(timed_out.and_then(|reason| n.end_now(Some(reason))))
+            }
+            Op::Reset { ns, new_user } => {
+                if new_user {
+                    self.user += 1;
+                }
+                let mut ended = None;
+                for (i, n) in self.namespaces.iter_mut().enumerate() {
+                    if i == ns || new_user {
+                        let summary = n.unreported().filter(|_| i == ns);
+                        ended = ended.or(summary);
+                        if n.latest.is_some() {
+                            n.ended = true;
+                            n.end_reason = Some("reset");
+                            n.end_reported |= i == ns;
+                        }
+                        n.new_user |= new_user;
+                        n.pending = None;
+                        n.manual = false;
+                        n.app_user_id = None;
+                    }
+                }
+                Expected::Ended(ended)
             }
             Op::SetAnonymous { ns, value } => {
                 self.namespaces[ns].anonymous = value;
@@ -196,11 +285,12 @@ impl Model {
         }
     }
 
-    fn start(&mut self, ns: usize, now: i64, reason: &'static str, custom_id: Option<i64>) {
+    fn start(&mut self, ns: usize, now: i64, reason: &'static str, custom_id: Option<i64>) -> Option<ModelSummary> {
         let id = self.next_id;
         self.next_id += 1;
         let n = &mut self.namespaces[ns];
-        let previous = n.latest.as_ref();
+        let replaced = n.unreported();
+        let previous = n.latest.as_ref().filter(|_| !n.new_user);
         n.latest = Some(ModelSession {
             id,
             previous: previous.map(|s| s.id),
@@ -217,6 +307,10 @@ impl Model {
         });
         n.ended = false;
         n.pending = None;
+        n.end_reason = None;
+        n.end_reported = false;
+        n.new_user = false;
+        replaced
     }
 
     /// `None` for a redundant transition, `Some(None)` for an event without a session.
@@ -232,7 +326,7 @@ impl Model {
         let active = n.latest.as_ref().filter(|_| !n.ended);
         let decision: Result<Option<&'static str>, ()> = match active {
             None if n.paused || n.manual => Err(()),
-            None if n.latest.is_some() => Ok(Some("sessionEnded")),
+            None if n.latest.is_some() => Ok(Some(n.end_reason.unwrap_or("sessionEnded"))),
             None => Ok(Some("firstSession")),
             Some(s) if n.paused => Ok((s.anonymous != n.anonymous).then_some("anonymityChanged")),
             Some(s) if n.manual => Ok(n.pending.or((s.anonymous != n.anonymous).then_some("anonymityChanged"))),
@@ -259,9 +353,8 @@ impl Model {
         let entity = match decision {
             Err(()) => None,
             Ok(reason) => {
-                if let Some(reason) = reason {
-                    self.start(ns, now, reason, None);
-                }
+                let ended = reason.and_then(|reason| self.start(ns, now, reason, None));
+                let user = self.user;
                 let n = &mut self.namespaces[ns];
                 let s = n.latest.as_mut().unwrap();
                 s.events += 1;
@@ -287,6 +380,8 @@ impl Model {
                     app_user_id: n.app_user_id.clone().filter(|_| !n.anonymous),
                     rudder: s.custom_id.unwrap_or(s.start.div_euclid(1000)),
                     amplitude: s.start,
+                    ended,
+                    user,
                 })
             }
         };
@@ -298,6 +393,14 @@ impl Model {
 }
 
 // ---- Running the engine next to the model. ----
+
+/// What one engine call returned.
+#[derive(Debug)]
+enum Outcome {
+    Event(Option<SessionEvent>),
+    Ended(Option<EndedSession>),
+    Nothing,
+}
 
 struct Engine {
     dir: PathBuf,
@@ -339,8 +442,9 @@ impl Engine {
             .collect();
     }
 
-    fn apply(&mut self, op: &Op, now: i64) -> Result<Option<Option<SessionEvent>>, SessionCoreError> {
-        let done = |r: Result<(), SessionCoreError>| r.map(|()| None);
+    fn apply(&mut self, op: &Op, now: i64) -> Result<Outcome, SessionCoreError> {
+        let done = |r: Result<(), SessionCoreError>| r.map(|()| Outcome::Nothing);
+        let ended = |r: Result<Option<EndedSession>, SessionCoreError>| r.map(Outcome::Ended);
         match *op {
             Op::Event { ns, kind, .. } => {
                 let t = &self.trackers[ns];
@@ -349,21 +453,21 @@ impl Engine {
                     Kind::Background => t.background(None, Some(ClockReading::wall(now))),
                     Kind::Foreground => t.foreground(None, Some(ClockReading::wall(now))),
                 }?;
-                Ok(Some(event))
+                Ok(Outcome::Event(event))
             }
             Op::Restart { continue_session } => {
                 self.reopen(continue_session);
-                Ok(None)
+                Ok(Outcome::Nothing)
             }
             Op::Pause { ns } => done(self.trackers[ns].pause()),
             Op::Resume { ns } => done(self.trackers[ns].resume()),
             Op::StartNewSession { ns } => done(self.trackers[ns].start_new_session()),
-            Op::EndSession { ns } => done(self.trackers[ns].end_session().map(drop)),
-            Op::StartManual { ns, custom_id } => done(
-                self.trackers[ns]
-                    .start_manual_session(custom_id, Some(ClockReading::wall(now)))
-                    .map(drop),
-            ),
+            Op::EndSession { ns } => ended(self.trackers[ns].end_session()),
+            Op::StartManual { ns, custom_id } => {
+                ended(self.trackers[ns].start_manual_session(custom_id, Some(ClockReading::wall(now))))
+            }
+            Op::ExpireIfIdle { ns, .. } => ended(self.trackers[ns].expire_if_idle(Some(ClockReading::wall(now)))),
+            Op::Reset { ns, new_user } => ended(self.trackers[ns].reset(new_user)),
             Op::SetAnonymous { ns, value } => done(self.trackers[ns].set_anonymous(value)),
             Op::SetAppUserId { ns, value } => done(self.trackers[ns].set_app_user_id(value.map(str::to_owned))),
         }
@@ -401,8 +505,37 @@ impl Ids {
     }
 }
 
-fn compare_entity(ids: &mut Ids, model: &ModelEntity, engine: &SessionEvent) -> Result<(), String> {
+fn compare_summary(ids: &mut Ids, model: Option<&ModelSummary>, engine: Option<&EndedSession>) -> Result<(), String> {
+    let (Some(m), Some(e)) = (model, engine) else {
+        return if model.is_none() == engine.is_none() {
+            Ok(())
+        } else {
+            Err(format!("ended session: model {model:?}, engine {engine:?}"))
+        };
+    };
+    ids.same(Some(m.session), Some(&e.session_id))?;
+    let expected = (m.index, m.events, m.start, m.end);
+    let actual = (
+        i64::from(e.session_index),
+        i64::from(e.event_count),
+        e.start_ms,
+        e.end_ms,
+    );
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(format!("ended session: model {m:?}, engine {e:?}"))
+    }
+}
+
+fn compare_entity(ids: &mut Ids, users: &mut Ids, model: &ModelEntity, engine: &SessionEvent) -> Result<(), String> {
     ids.same(Some(model.session), Some(&engine.session_id))?;
+    compare_summary(ids, model.ended.as_ref(), engine.ended_session.as_ref())?;
+    if !model.anonymous {
+        users
+            .same(Some(model.user), Some(&engine.user_id))
+            .map_err(|e| format!("user: {e}"))?;
+    }
     ids.same(model.previous, engine.previous_session_id.as_deref())?;
     let engine_reason = engine.new_session_reason.map(|r| r.as_str());
     let checks = [
@@ -464,16 +597,21 @@ fn run_sequence(ops: &[Op]) -> Result<(), String> {
     static CASE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let mut engine = Engine::new(CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
     let mut model = Model::new();
-    let mut ids = Ids::default();
+    let (mut ids, mut users) = (Ids::default(), Ids::default());
     for (step, op) in ops.iter().enumerate() {
         let expected = model.apply(op);
         let actual = engine.apply(op, model.now);
         let context = |e: String| format!("step {} {op:?}: {e}", step + 1);
         match (&expected, actual) {
             (Expected::Error(kind), Err(e)) if e.kind() == *kind => {}
-            (Expected::Nothing, Ok(None)) => {}
-            (Expected::Entity(None), Ok(Some(None))) => {}
-            (Expected::Entity(Some(m)), Ok(Some(Some(e)))) => compare_entity(&mut ids, m, &e).map_err(context)?,
+            (Expected::Nothing, Ok(Outcome::Nothing)) => {}
+            (Expected::Entity(None), Ok(Outcome::Event(None))) => {}
+            (Expected::Entity(Some(m)), Ok(Outcome::Event(Some(e)))) => {
+                compare_entity(&mut ids, &mut users, m, &e).map_err(context)?
+            }
+            (Expected::Ended(m), Ok(Outcome::Ended(e))) => {
+                compare_summary(&mut ids, m.as_ref(), e.as_ref()).map_err(context)?
+            }
             (expected, actual) => return Err(context(format!("model {expected:?}, engine {actual:?}"))),
         }
         for (ns, tracker) in engine.trackers.iter().enumerate() {
@@ -516,6 +654,12 @@ fn as_scenario(ops: &[Op]) -> Value {
             }
             Op::SetAnonymous { ns: i, value } => json!({"op": "setAnonymous", "namespace": ns(i), "value": value}),
             Op::SetAppUserId { ns: i, value } => json!({"op": "setAppUserId", "namespace": ns(i), "value": value}),
+            Op::ExpireIfIdle { ns: i, .. } => json!({"op": "expireIfIdle", "namespace": ns(i), "at": model.now - T0}),
+            Op::Reset { ns: i, new_user } => json!({"op": "reset", "namespace": ns(i), "newUserId": new_user}),
+        };
+        let summary = |s: &ModelSummary| {
+            json!({"session": format!("S{}", s.session), "sessionIndex": s.index, "eventCount": s.events,
+                   "startAt": s.start - T0, "endAt": s.end - T0})
         };
         match expected {
             Expected::Error(kind) => step["expectError"] = json!(kind),
@@ -527,8 +671,10 @@ fn as_scenario(ops: &[Op]) -> Value {
                     "sessionIndex": e.index, "eventIndex": e.event_index,
                     "isNewSession": e.reason.is_some(), "newSessionReason": e.reason,
                     "rudderSessionId": e.rudder, "amplitudeSessionId": e.amplitude,
+                    "endedSession": e.ended.as_ref().map(summary),
                 })
             }
+            Expected::Ended(ended) => step["ended"] = json!(ended.as_ref().map(summary)),
             Expected::Nothing => {}
         }
         steps.push(step);
