@@ -397,7 +397,7 @@ impl Model {
 /// What one engine call returned.
 #[derive(Debug)]
 enum Outcome {
-    Event(Option<SessionEvent>),
+    Event(Option<Box<SessionEvent>>),
     Ended(Option<EndedSession>),
     Nothing,
 }
@@ -453,7 +453,7 @@ impl Engine {
                     Kind::Background => t.background(None, Some(ClockReading::wall(now))),
                     Kind::Foreground => t.foreground(None, Some(ClockReading::wall(now))),
                 }?;
-                Ok(Outcome::Event(event))
+                Ok(Outcome::Event(event.map(Box::new)))
             }
             Op::Restart { continue_session } => {
                 self.reopen(continue_session);
