@@ -4,7 +4,9 @@
 # root made with debootstrap under the cache (Debian 12 has no swiftlang).
 # Source it; then `swift_toolchain_ensure` and `swift_run DIR COMMAND...`.
 
-SWIFT_ROOT="$SESSIONCORE_CACHE/swift-root"
+# SESSIONCORE_SWIFT_ROOT gives a worktree its own root (runs in one root are
+# serialised, see swift_run).
+SWIFT_ROOT="${SESSIONCORE_SWIFT_ROOT:-$SESSIONCORE_CACHE/swift-root}"
 SWIFT_DEBS="$SESSIONCORE_CACHE/swift-debs"
 SWIFT_PACKAGES="swiftlang libc6-dev libstdc++-14-dev"
 
@@ -22,7 +24,7 @@ swift_toolchain_ensure() {
         flock 9
         [[ -f "$SWIFT_ROOT/.sessioncore-ready" ]] && exit 0
         _swift_provision
-    ) 9>"$SESSIONCORE_CACHE/swift-root.lock" || die "could not provision Swift (see above)"
+    ) 9>"$SWIFT_ROOT.lock" || die "could not provision Swift (see above)"
 }
 
 _swift_provision() {
@@ -78,6 +80,7 @@ _swift_unmount() {
 # project root is bind-mounted at its own path, so absolute paths (the host
 # library, -L and rpath flags) mean the same inside, and so are the extra
 # directories in SWIFT_RUN_MOUNTS; SWIFT_RUN_ENV passes NAME=VALUE pairs.
+# Runs in one root take turns: each unmounts everything in the root when done.
 swift_run() {
     local dir="$1"
     shift
@@ -85,15 +88,18 @@ swift_run() {
         (cd "$dir" && env ${SWIFT_RUN_ENV:-} "$@")
         return
     fi
-    local status=0 shared
-    _swift_mount
-    mkdir -p "$SWIFT_ROOT/tmp"
-    for shared in "$SESSIONCORE_ROOT" ${SWIFT_RUN_MOUNTS:-}; do
-        mkdir -p "$SWIFT_ROOT$shared"
-        mount --bind "$shared" "$SWIFT_ROOT$shared"
-    done
-    chroot "$SWIFT_ROOT" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 ${SWIFT_RUN_ENV:-} \
-        bash -c 'cd "$1" && shift && exec "$@"' swift_run "$dir" "$@" || status=$?
-    _swift_unmount
-    return $status
+    (
+        flock 8
+        status=0
+        _swift_mount
+        mkdir -p "$SWIFT_ROOT/tmp"
+        for shared in "$SESSIONCORE_ROOT" ${SWIFT_RUN_MOUNTS:-}; do
+            mkdir -p "$SWIFT_ROOT$shared"
+            mount --bind "$shared" "$SWIFT_ROOT$shared"
+        done
+        chroot "$SWIFT_ROOT" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 ${SWIFT_RUN_ENV:-} \
+            bash -c 'cd "$1" && shift && exec "$@"' swift_run "$dir" "$@" || status=$?
+        _swift_unmount
+        exit $status
+    ) 8>"$SWIFT_ROOT.run.lock"
 }
