@@ -39,3 +39,20 @@ scenario_dirs() {
         echo "$SESSIONCORE_SCENARIOS"
     fi
 }
+
+# Whether every LOAD segment of the ELF library FILE is aligned to at least
+# 16 KB, as Google Play requires of Android libraries (pages of 16 KB); names
+# the segments that are not.
+#   usage: aligned_to_16k_pages FILE
+aligned_to_16k_pages() {
+    local offset align loads=0 bad=0
+    while read -r offset align; do
+        loads=$((loads + 1))
+        if ((align < 16384)); then
+            echo "$1: the LOAD segment at offset $offset is aligned to $align"
+            bad=$((bad + 1))
+        fi
+    done < <(readelf -lW "$1" 2>/dev/null | awk '$1 == "LOAD" {print $2, $NF}')
+    [[ $loads -gt 0 ]] || echo "$1: no LOAD segment"
+    [[ $loads -gt 0 && $bad -eq 0 ]]
+}
