@@ -56,3 +56,26 @@ aligned_to_16k_pages() {
     [[ $loads -gt 0 ]] || echo "$1: no LOAD segment"
     [[ $loads -gt 0 && $bad -eq 0 ]]
 }
+
+# A field of [workspace.package] in the workspace Cargo.toml (version,
+# license, repository): the one source of what every package says of itself.
+#   usage: workspace_field NAME
+workspace_field() {
+    sed -nE "s/^$1 = \"(.*)\"/\\1/p" "$SESSIONCORE_ROOT/Cargo.toml" | head -1
+}
+
+# A tool pinned to VERSION, built once from crates.io with cargo into ROOT (in
+# the cache); prints the path of its BINARY.
+#   usage: cargo_installed_tool ROOT CRATE VERSION BINARY [cargo install options...]
+cargo_installed_tool() {
+    local root="$1" crate="$2" version="$3" binary="$4"
+    shift 4
+    if [[ ! -x "$root/bin/$binary" ]]; then
+        need cargo "install Rust with rustup"
+        echo "building $crate $version (once, a few minutes)" >&2
+        cargo install --quiet --locked --version "$version" --root "$root" "$@" "$crate" >&2 ||
+            die "could not build $crate $version"
+        [[ -x "$root/bin/$binary" ]] || die "$crate $version did not install $root/bin/$binary"
+    fi
+    echo "$root/bin/$binary"
+}
