@@ -40,9 +40,6 @@ else
         export "CARGO_TARGET_${env_target^^}_LINKER=$clang" "CC_$env_target=$clang" "AR_$env_target=$toolchain/bin/llvm-ar"
         cargo build --release -p sessioncore --lib --target "$target"
         shipped_copy "target/$target/release/libsessioncore.so" "$stage/jni/$abi/libsessioncore.so" "$toolchain/bin/llvm-strip"
-        # The Flutter plugin ships the same libraries.
-        mkdir -p "bindings-dart/android/src/main/jniLibs/$abi"
-        cp "$stage/jni/$abi/libsessioncore.so" "bindings-dart/android/src/main/jniLibs/$abi/"
     done
 fi
 
