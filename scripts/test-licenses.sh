@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Licences: LICENSE is the Apache License 2.0 the crate declares; the
+# Licences and crate metadata: LICENSE is the Apache License 2.0 the crate
+# declares, and `cargo package` finds the metadata complete; the
 # third-party notices are what cargo-about writes now from the Cargo metadata
 # of everything the libraries are built from (so a new dependency needs
 # scripts/notices.sh, and one under a licence about.toml does not accept, or
@@ -24,6 +25,8 @@ trap 'rm -rf "$work"' EXIT
 check "LICENSE is the whole Apache License 2.0, as Cargo.toml declares" \
     "[[ \$(workspace_field license) == Apache-2.0 ]] && grep -x ' *Version 2.0, January 2004' LICENSE >/dev/null &&
      grep -x ' *END OF TERMS AND CONDITIONS' LICENSE >/dev/null && grep 'APPENDIX: How to apply' LICENSE >/dev/null"
+check "cargo package finds the crate's metadata complete (no warning)" \
+    "cargo package -p sessioncore --allow-dirty --no-verify >'$work/package.log' 2>&1 && ! grep -i '^warning' '$work/package.log'"
 cargo_about_ensure
 check "THIRD-PARTY-NOTICES.txt is what cargo-about writes now (else run scripts/notices.sh)" \
     "write_notices '$work/notices.txt' && diff -u THIRD-PARTY-NOTICES.txt '$work/notices.txt' >'$work/notices.diff' ||
