@@ -52,6 +52,15 @@ else
     passed=$((passed + 1))
 fi
 
+for doc in README.md docs/integration-flutter.md; do
+    if grep -Pzo "url: $(workspace_field repository)\n *path: bindings-dart\n *ref: v$(workspace_field version)\n" "$SESSIONCORE_ROOT/$doc" >/dev/null; then
+        passed=$((passed + 1))
+    else
+        echo "FAIL $doc does not add the package by the repository, bindings-dart and the version tag"
+        failed=$((failed + 1))
+    fi
+done
+
 runtime_skipped=0 reason=""
 if command -v flutter >/dev/null 2>&1; then
     if (cd "$SESSIONCORE_ROOT/bindings-dart" && flutter pub get &&

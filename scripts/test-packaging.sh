@@ -133,5 +133,10 @@ check "without -keepattributes the shrunk app fails where apps crashed (the chec
     "shrink '$work/without-attributes.pro' '$work/broken.jar' && ! run_shrunk '$work/broken.jar' >'$work/broken.out' 2>&1 &&
      grep 'does not provide enough names' '$work/broken.out' >/dev/null"
 
+for doc in README.md docs/integration-android.md; do
+    check "$doc depends on the published coordinates" \
+        "grep -F 'implementation(\"dev.sessioncore:sessioncore-android:$version\")' $doc >/dev/null"
+done
+
 summarize packaging "$passed" "$failed"
 [[ $failed -eq 0 ]]

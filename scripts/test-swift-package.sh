@@ -132,5 +132,10 @@ ok = (privacy['NSPrivacyTracking'] is False and privacy['NSPrivacyTrackingDomain
 sys.exit(0 if ok else f'privacy manifest: {privacy}')
 PY"
 
+for doc in README.md docs/integration-ios.md; do
+    check "$doc adds the package by the URL the release tags" \
+        "grep -F '.package(url: \"$(workspace_field repository)-swift\", from: \"$version\")' $doc >/dev/null"
+done
+
 summarize swift-package "$passed" "$failed"
 [[ $failed -eq 0 ]]
