@@ -26,7 +26,8 @@ if [[ "$(uname -s)" == Darwin ]]; then
     # Mach-O names carry a leading underscore.
     nm -gU "$in" | awk '$3 ~ /^_(uniffi|ffi_sessioncore)_/ {print $3}' | sort -u >"$work/exports"
     [[ -s "$work/exports" ]] || die "no uniffi entry points in $in"
-    ld -r -arch "$arch" -all_load -exported_symbols_list "$work/exports" -o "$work/sessioncore.o" "$in"
+    # -force_load: every member, not only those something refers to.
+    ld -r -arch "$arch" -exported_symbols_list "$work/exports" -o "$work/sessioncore.o" -force_load "$in"
     libtool -static -o "$out" "$work/sessioncore.o"
 else
     need objcopy "install binutils"

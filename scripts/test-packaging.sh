@@ -102,7 +102,7 @@ fi
 # The app shrunk by R8 with the AAR's rules.
 consumer_mvn -Pandroid-release dependency:copy-dependencies -DoutputDirectory="$work/android"
 unzip_to "$work/android/sessioncore-android-$version.aar" "$work/aar"
-unzip_to "$work/android/jna-$(sed -nE 's|.*<jna.version>(.*)</jna.version>.*|\1|p' bindings-kotlin/pom.xml).aar" "$work/jna-aar"
+unzip_to "$(echo "$work"/android/jna-[0-9]*.aar)" "$work/jna-aar"
 unzip_to "$(echo "$work"/jvm/jna-[0-9]*.jar)" "$work/jna-jar"
 java_home="$(java -XshowSettings:properties -version 2>&1 | sed -nE 's/^ *java.home = //p')"
 shrink() {
