@@ -86,7 +86,12 @@ internal object JvmFastPath {
      */
     fun adopt(owner: Any, tracker: FfiSessionTracker): Adoption? {
         if (unavailableBecause != null) return null
-        val id = native("nativeAdopt") { nativeAdopt(tracker.uniffiCloneHandle()) }
+        val id = try {
+            nativeAdopt(tracker.uniffiCloneHandle())
+        } catch (e: UnsatisfiedLinkError) {
+            turnOff("the JVM could not bind nativeAdopt: $e")
+            return null
+        }
         if (id == 0L) {
             turnOff("the native side refused a tracker handle")
             return null
