@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds sessioncore-<version>.aar: classes.jar (generated bindings + wrapper +
-# lifecycle observer), jni/<abi>/libsessioncore.so (stripped), the manifest,
-# consumer R8/ProGuard rules, and a POM declaring JNA's Android artifact.
+# lifecycle observer, with the licence and third-party notices in
+# META-INF/sessioncore/), jni/<abi>/libsessioncore.so (stripped, 16 KB pages),
+# the manifest and the consumer R8/ProGuard rules. scripts/publish-maven.sh
+# publishes it with its POM.
 #   scripts/build-android.sh          arm64-v8a, armeabi-v7a, x86_64 with the NDK
 #                                     in $ANDROID_NDK_HOME (plain cargo + NDK clang)
 #   scripts/build-android.sh --host   the same layout from the host library
 #                                     (jni/host/), to test the packaging here
-# Output: target/android/sessioncore-<version>.aar and .pom
+# Output: target/android/sessioncore-<version>.aar
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$SESSIONCORE_ROOT"
@@ -38,9 +40,6 @@ else
         export "CARGO_TARGET_${env_target^^}_LINKER=$clang" "CC_$env_target=$clang" "AR_$env_target=$toolchain/bin/llvm-ar"
         cargo build --release -p sessioncore --lib --target "$target"
         shipped_copy "target/$target/release/libsessioncore.so" "$stage/jni/$abi/libsessioncore.so" "$toolchain/bin/llvm-strip"
-        # The Flutter plugin ships the same libraries.
-        mkdir -p "bindings-dart/android/src/main/jniLibs/$abi"
-        cp "$stage/jni/$abi/libsessioncore.so" "bindings-dart/android/src/main/jniLibs/$abi/"
     done
 fi
 
@@ -51,9 +50,6 @@ cp "bindings-kotlin/target/sessioncore-$version.jar" "$stage/classes.jar"
 cp bindings-kotlin/android/AndroidManifest.xml "$stage/AndroidManifest.xml"
 cp bindings-kotlin/android/consumer-rules.pro "$stage/proguard.txt"
 : >"$stage/R.txt"
-pom_value() { sed -nE "s|.*<$1>(.*)</$1>.*|\1|p" bindings-kotlin/pom.xml | head -1; }
-sed -e "s/@VERSION@/$version/" -e "s/@JNA_VERSION@/$(pom_value jna.version)/" \
-    -e "s/@KOTLIN_VERSION@/$(pom_value kotlin.version)/" bindings-kotlin/android/pom.template.xml >"$out/sessioncore-$version.pom"
 aar="$out/sessioncore-$version.aar"
 rm -f "$aar"
 (cd "$stage" && python3 -c 'import sys, zipfile, os

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Builds SessionCoreFFI.xcframework (static libraries for iOS devices and the
-# iOS simulator, arm64 + x86_64 lipo'd together, with the generated header and
-# module map) and a consumer Swift package around it in target/apple/SessionCore.
-#   scripts/build-xcframework.sh                 binary target by local path
+# Builds SessionCoreFFI.xcframework (static libraries for iOS devices, arm64,
+# and the iOS simulator, arm64 + x86_64 lipo'd together, with the generated
+# header and module map) and the Swift package around it
+# (scripts/swift-release-layout.sh): target/apple/release/package/ and, with
+# --release, target/apple/release/SessionCoreFFI.xcframework.zip.
+# Each static library keeps only the uniffi entry points global
+# (scripts/hide-static-symbols.sh): the bundled SQLite and the Rust runtime
+# cannot clash with an app's own.
+#   scripts/build-xcframework.sh                 binary target by local path (development)
 #   scripts/build-xcframework.sh --release URL   binary target by URL + checksum
-#                                                (URL of the zipped xcframework)
-# Needs macOS with Xcode (xcodebuild, lipo) and the three Rust iOS targets.
+#                                                (URL: where the release publishes the zip)
+# Needs macOS with Xcode (xcodebuild, lipo, ld, libtool) and the three Rust iOS targets.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$SESSIONCORE_ROOT"
@@ -13,42 +18,32 @@ cd "$SESSIONCORE_ROOT"
 [[ "$(uname -s)" == Darwin ]] || die "building the XCFramework needs macOS with Xcode; this is $(uname -s)"
 need xcodebuild "install Xcode and run xcode-select --install"
 need lipo "install the Xcode command line tools"
-targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
-for target in "${targets[@]}"; do
-    rustup target list --installed | grep -x "$target" >/dev/null || die "the Rust target $target is not installed (rustup target add $target)"
+url=--local
+if [[ "${1:-}" == "--release" ]]; then
+    url="${2:?--release needs the URL the zipped XCFramework will be published at}"
+fi
+targets=(aarch64-apple-ios:arm64 aarch64-apple-ios-sim:arm64 x86_64-apple-ios:x86_64)
+for pair in "${targets[@]}"; do
+    rustup target list --installed | grep -x "${pair%%:*}" >/dev/null ||
+        die "the Rust target ${pair%%:*} is not installed (rustup target add ${pair%%:*})"
 done
 
 out="$SESSIONCORE_ROOT/target/apple"
-rm -rf "$out" && mkdir -p "$out/headers" "$out/sim"
+rm -rf "$out" && mkdir -p "$out/headers" "$out/simulator"
 scripts/gen-bindings.sh swift
-for target in "${targets[@]}"; do
+for pair in "${targets[@]}"; do
+    IFS=: read -r target arch <<<"$pair"
     cargo rustc --release -p sessioncore --lib --crate-type staticlib --target "$target"
+    mkdir -p "$out/$target"
+    scripts/hide-static-symbols.sh "target/$target/release/libsessioncore.a" "$out/$target/libsessioncore.a" "$arch"
 done
-lipo -create target/aarch64-apple-ios-sim/release/libsessioncore.a target/x86_64-apple-ios/release/libsessioncore.a \
-    -output "$out/sim/libsessioncore.a"
+lipo -create "$out/aarch64-apple-ios-sim/libsessioncore.a" "$out/x86_64-apple-ios/libsessioncore.a" \
+    -output "$out/simulator/libsessioncore.a"
 cp bindings-swift/Sources/SessionCoreFFI/include/SessionCoreFFI.h "$out/headers/"
 cp bindings-swift/Sources/SessionCoreFFI/include/module.modulemap "$out/headers/"
 xcodebuild -create-xcframework \
-    -library target/aarch64-apple-ios/release/libsessioncore.a -headers "$out/headers" \
-    -library "$out/sim/libsessioncore.a" -headers "$out/headers" \
+    -library "$out/aarch64-apple-ios/libsessioncore.a" -headers "$out/headers" \
+    -library "$out/simulator/libsessioncore.a" -headers "$out/headers" \
     -output "$out/SessionCoreFFI.xcframework"
 
-# The Flutter plugin's podspec vendors the same framework.
-rm -rf bindings-dart/ios/SessionCoreFFI.xcframework
-cp -R "$out/SessionCoreFFI.xcframework" bindings-dart/ios/
-
-package="$out/SessionCore"
-mkdir -p "$package/Sources/SessionCoreBindings" "$package/Sources/SessionCore"
-cp bindings-swift/Sources/SessionCoreBindings/SessionCoreBindings.swift "$package/Sources/SessionCoreBindings/"
-cp bindings-swift/Sources/SessionCore/*.swift "$package/Sources/SessionCore/"
-if [[ "${1:-}" == "--release" ]]; then
-    url="${2:?--release needs the URL the zipped xcframework will be published at}"
-    (cd "$out" && zip -qry SessionCoreFFI.xcframework.zip SessionCoreFFI.xcframework)
-    checksum="$(swift package compute-checksum "$out/SessionCoreFFI.xcframework.zip")"
-    binary=".binaryTarget(name: \"SessionCoreFFI\", url: \"$url\", checksum: \"$checksum\")"
-else
-    mv "$out/SessionCoreFFI.xcframework" "$package/"
-    binary='.binaryTarget(name: "SessionCoreFFI", path: "SessionCoreFFI.xcframework")'
-fi
-sed "s|@BINARY_TARGET@|$binary|" bindings-swift/release/Package.swift.template >"$package/Package.swift"
-echo "built $package (and $out/SessionCoreFFI.xcframework.zip with --release)"
+scripts/swift-release-layout.sh "$out/SessionCoreFFI.xcframework" "$url" "$out/release"

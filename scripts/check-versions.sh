@@ -8,8 +8,7 @@ version="$(sed -nE 's/^version = "(.*)"/\1/p' Cargo.toml | head -1)"
 declare -A found=(
     [bindings-kotlin/pom.xml]="$(sed -nE '0,/<version>/s|.*<version>(.*)</version>.*|\1|p' bindings-kotlin/pom.xml | head -1)"
     [bindings-dart/pubspec.yaml]="$(sed -nE 's/^version: (.*)/\1/p' bindings-dart/pubspec.yaml)"
-    [bindings-dart/android/build.gradle]="$(sed -nE 's/^version = "(.*)"/\1/p' bindings-dart/android/build.gradle)"
-    [bindings-dart/ios/sessioncore.podspec]="$(sed -nE "s/.*s.version *= *'(.*)'/\1/p" bindings-dart/ios/sessioncore.podspec)"
+    [bindings-kotlin/consumer/pom.xml]="$(sed -nE 's|.*<sessioncore.version>(.*)</sessioncore.version>.*|\1|p' bindings-kotlin/consumer/pom.xml)"
 )
 passed=0 failed=0
 for file in "${!found[@]}"; do

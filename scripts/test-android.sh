@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The Android packaging, tested on this machine: builds the AAR in --host
-# mode, checks its layout, and replays scenarios on the JVM with the classes
-# unpacked from the AAR and its native library. (The NDK build itself needs
-# an NDK: scripts/build-android.sh without --host.)
+# mode, checks its layout (16 KB-aligned libraries, the licence and notices in
+# classes.jar), and replays scenarios on the JVM with the classes unpacked
+# from the AAR and its native library. (The NDK build itself needs an NDK:
+# scripts/build-android.sh without --host. The AAR as apps consume it, from
+# a Maven repository and shrunk by R8: scripts/test-packaging.sh.)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/summary.sh"
@@ -24,16 +26,18 @@ for entry in classes.jar AndroidManifest.xml proguard.txt R.txt jni/host/libsess
 done
 classes="$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$unpacked/classes.jar")"
 for class in dev/sessioncore/SessionTracker.class dev/sessioncore/ffi/SessionTracker.class \
-    dev/sessioncore/android/SessionLifecycleObserver.class dev/sessioncore/ForegroundCounter.class; do
+    dev/sessioncore/android/SessionLifecycleObserver.class dev/sessioncore/ForegroundCounter.class \
+    META-INF/sessioncore/LICENSE META-INF/sessioncore/THIRD-PARTY-NOTICES.txt; do
     check "classes.jar has $class" "grep -qx '$class' <<<\"\$classes\""
 done
-check "the native library is stripped" "! readelf -S '$unpacked/jni/host/libsessioncore.so' | grep '\.symtab' >/dev/null"
-check "the proguard rules keep JNA" "grep -q 'com.sun.jna' '$unpacked/proguard.txt'"
-check "the proguard rules keep the JNI classes" "grep -qx -- '-keep class dev.sessioncore.\*\* { \*; }' '$unpacked/proguard.txt'"
+for library in "$unpacked"/jni/*/libsessioncore.so; do
+    check "$library is stripped" "! readelf -S '$library' | grep '\.symtab' >/dev/null"
+    check "$library has 16 KB-aligned LOAD segments" "aligned_to_16k_pages '$library'"
+done
+check "the AAR's proguard.txt is bindings-kotlin/android/consumer-rules.pro" \
+    "cmp '$unpacked/proguard.txt' bindings-kotlin/android/consumer-rules.pro"
 check "the library exports the JNI fast path" \
     "nm -D --defined-only '$unpacked/jni/host/libsessioncore.so' | grep ' Java_dev_sessioncore_JvmFastPath_track$' >/dev/null"
-check "the POM declares JNA's Android artifact" \
-    "grep -A2 '<artifactId>jna</artifactId>' target/android/sessioncore-$version.pom | grep '<type>aar</type>' >/dev/null"
 
 # The packaged classes on the JVM, against the packaged library.
 (cd bindings-kotlin && mvn -B -q -ntp -Dstyle.color=never -Dmaven.repo.local="$SESSIONCORE_CACHE/maven" test-compile \

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Dart: generates the bindings with the pinned uniffi-bindgen-dart and checks
 # them statically (every .dart file parses; every native symbol the code looks
-# up is exported by the built library), proves those checks can fail, and
-# runs the conformance runner (`flutter test`) where a Flutter SDK exists.
+# up is exported by the built library; the package's build hook builds this
+# workspace's crate for real Rust targets and bundles what the loader opens),
+# proves those checks can fail, and runs the conformance runner
+# (`flutter test`, which also runs the build hook) where a Flutter SDK exists.
 # Without one, the runtime runner is reported as skipped, never as passed.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -36,13 +38,28 @@ else
     passed=$((passed + 1))
 fi
 
-# The plugin package must declare itself an FFI plugin for Android and iOS.
-if "$DART_CHECK_PYTHON" - "$SESSIONCORE_ROOT/bindings-dart/pubspec.yaml" <<'PY'
-import sys, yaml
-platforms = yaml.safe_load(open(sys.argv[1]))["flutter"]["plugin"]["platforms"]
-assert all(platforms[p]["ffiPlugin"] is True for p in ("android", "ios")), platforms
-PY
-then passed=$((passed + 1)); else echo "FAIL pubspec.yaml does not declare the android and ios FFI plugin"; failed=$((failed + 1)); fi
+# The package builds its own library (hook/build.dart), checked statically;
+# a hook that lost a target must fail the check.
+package_check() { "$DART_CHECK_PYTHON" "$SESSIONCORE_ROOT/scripts/dart_package_check.py" "$1"; }
+if package_check "$SESSIONCORE_ROOT/bindings-dart"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+cp -R "$SESSIONCORE_ROOT/bindings-dart" "$broken/bindings-dart"
+ln -s "$SESSIONCORE_ROOT/core" "$broken/core"
+sed -i "/'x86_64-linux-android',/d" "$broken/bindings-dart/hook/build.dart"
+if package_check "$broken/bindings-dart" >/dev/null; then
+    echo "FAIL the package check accepted a hook without the x86_64 Android target"
+    failed=$((failed + 1))
+else
+    passed=$((passed + 1))
+fi
+
+for doc in README.md docs/integration-flutter.md; do
+    if grep -Pzo "url: $(workspace_field repository)\n *path: bindings-dart\n *ref: v$(workspace_field version)\n" "$SESSIONCORE_ROOT/$doc" >/dev/null; then
+        passed=$((passed + 1))
+    else
+        echo "FAIL $doc does not add the package by the repository, bindings-dart and the version tag"
+        failed=$((failed + 1))
+    fi
+done
 
 runtime_skipped=0 reason=""
 if command -v flutter >/dev/null 2>&1; then

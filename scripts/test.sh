@@ -6,7 +6,7 @@ set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 languages=("$@")
-[[ ${#languages[@]} -gt 0 ]] || languages=(rust kotlin swift python dart android workflows docs size versions)
+[[ ${#languages[@]} -gt 0 ]] || languages=(rust kotlin swift swift-package python dart android native packaging licenses workflows docs size versions)
 SESSIONCORE_RESULTS_DIR="$(mktemp -d)"
 export SESSIONCORE_RESULTS_DIR
 trap 'rm -rf "$SESSIONCORE_RESULTS_DIR"' EXIT

@@ -2,9 +2,9 @@
 /// generated FFI bindings, with the on-session-update callback
 /// every language's wrapper adds.
 import 'dart:ffi' show DynamicLibrary;
-import 'dart:io' show Platform;
 
 import 'src/generated/sessioncore.dart' as gen;
+import 'src/native_library.dart';
 
 export 'src/generated/sessioncore.dart'
     show TrackerConfig, SessionEvent, SessionState, RecoveryReport, NewSessionReason, LogLevel, ClockReading, BootClockReading, EndedSession, ImportedState;
@@ -12,16 +12,12 @@ export 'src/lifecycle.dart' show SessionLifecycleBinding;
 
 bool _libraryLoaded = false;
 
-/// Loads the native library: from [libraryPath] when given, else where the
-/// plugin puts it on each platform (linked into the app on iOS and macOS,
-/// `libsessioncore.so` from the APK on Android). Called by the first
+/// Loads the native library: from [libraryPath] when given, else the one the
+/// package's build hook bundled into the app (src/native_library.dart says
+/// where on each platform). Called by the first
 /// [SessionTracker.open] when the app has not called it.
 void loadSessionCore({String? libraryPath}) {
-  final library = libraryPath != null
-      ? DynamicLibrary.open(libraryPath)
-      : Platform.isIOS || Platform.isMacOS
-          ? DynamicLibrary.process()
-          : DynamicLibrary.open(Platform.isWindows ? 'sessioncore.dll' : 'libsessioncore.so');
+  final library = libraryPath != null ? DynamicLibrary.open(libraryPath) : openBundledSessionCore();
   gen.configureDefaultBindings(dynamicLibrary: library);
   _libraryLoaded = true;
 }

@@ -47,3 +47,43 @@ build_checker() {
     (cd "$SESSIONCORE_ROOT" && cargo build -p sessioncore-conformance --bin conformance >&2) || die "cargo build of the checker failed"
     export SESSIONCORE_CHECKER="$SESSIONCORE_ROOT/target/debug/conformance"
 }
+
+# Whether every LOAD segment of the ELF library FILE is aligned to at least
+# 16 KB, as Google Play requires of Android libraries (pages of 16 KB); names
+# the segments that are not.
+#   usage: aligned_to_16k_pages FILE
+aligned_to_16k_pages() {
+    local offset align loads=0 bad=0
+    while read -r offset align; do
+        loads=$((loads + 1))
+        if ((align < 16384)); then
+            echo "$1: the LOAD segment at offset $offset is aligned to $align"
+            bad=$((bad + 1))
+        fi
+    done < <(readelf -lW "$1" 2>/dev/null | awk '$1 == "LOAD" {print $2, $NF}')
+    [[ $loads -gt 0 ]] || echo "$1: no LOAD segment"
+    [[ $loads -gt 0 && $bad -eq 0 ]]
+}
+
+# A field of [workspace.package] in the workspace Cargo.toml (version,
+# license, repository): the one source of what every package says of itself.
+#   usage: workspace_field NAME
+workspace_field() {
+    sed -nE "s/^$1 = \"(.*)\"/\\1/p" "$SESSIONCORE_ROOT/Cargo.toml" | head -1
+}
+
+# A tool pinned to VERSION, built once from crates.io with cargo into ROOT (in
+# the cache); prints the path of its BINARY.
+#   usage: cargo_installed_tool ROOT CRATE VERSION BINARY [cargo install options...]
+cargo_installed_tool() {
+    local root="$1" crate="$2" version="$3" binary="$4"
+    shift 4
+    if [[ ! -x "$root/bin/$binary" ]]; then
+        need cargo "install Rust with rustup"
+        echo "building $crate $version (once, a few minutes)" >&2
+        cargo install --quiet --locked --version "$version" --root "$root" "$@" "$crate" >&2 ||
+            die "could not build $crate $version"
+        [[ -x "$root/bin/$binary" ]] || die "$crate $version did not install $root/bin/$binary"
+    fi
+    echo "$root/bin/$binary"
+}

@@ -8,13 +8,7 @@ DART_BINDGEN_ROOT="$SESSIONCORE_CACHE/dart-bindgen-$DART_BINDGEN_VERSION"
 DART_CHECK_VENV="$SESSIONCORE_CACHE/dart-check-venv"
 
 dart_bindgen_ensure() {
-    DART_BINDGEN="$DART_BINDGEN_ROOT/bin/uniffi-bindgen-dart"
-    [[ -x "$DART_BINDGEN" ]] && return
-    need cargo "install Rust with rustup"
-    echo "building uniffi-bindgen-dart $DART_BINDGEN_VERSION (once, about 3 minutes)" >&2
-    cargo install --quiet --locked --version "$DART_BINDGEN_VERSION" --root "$DART_BINDGEN_ROOT" uniffi-bindgen-dart >&2 ||
-        die "could not build uniffi-bindgen-dart $DART_BINDGEN_VERSION"
-    [[ -x "$DART_BINDGEN" ]] || die "uniffi-bindgen-dart did not install to $DART_BINDGEN"
+    DART_BINDGEN="$(cargo_installed_tool "$DART_BINDGEN_ROOT" uniffi-bindgen-dart "$DART_BINDGEN_VERSION" uniffi-bindgen-dart)"
 }
 
 dart_treesitter_ensure() {

@@ -35,4 +35,8 @@ internal inline fun <T> translatingErrors(call: () -> T): T = try {
     }
 } catch (e: dev.sessioncore.ffi.InternalException) {
     throw SessionCoreException.Internal(e.message ?: "unexpected failure in the binding", e)
+} catch (e: LinkageError) {
+    // A missing or mismatched native library (JNA's UnsatisfiedLinkError) is
+    // the app's packaging, not its input: typed, never an Error thrown at it.
+    throw SessionCoreException.Internal("the native library could not be used: $e", e)
 }

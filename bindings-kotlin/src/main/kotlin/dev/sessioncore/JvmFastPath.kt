@@ -18,41 +18,97 @@ import java.util.logging.Logger
  * conformance suite replays every scenario through both.
  */
 internal object JvmFastPath {
-    /** Null when the fast path is on, else why it is off (the JNA path is used). */
-    val unavailableBecause: String? = when {
+    /** The native entries this object binds (core/src/jvm_fast_path.rs); all must be exported. */
+    private val ENTRIES = listOf("nativeAdopt", "nativeRelease", "track", "background", "foreground", "get")
+        .map { "Java_dev_sessioncore_JvmFastPath_$it" }
+
+    private val log = Logger.getLogger("dev.sessioncore")
+
+    /**
+     * Null while the fast path is on, else why it is off and every tracker
+     * takes the generated (JNA) path. Set up never throws: a library that
+     * cannot be loaded for JNI or lacks an entry (an older or mismatched
+     * build) turns the fast path off with one log line.
+     */
+    @Volatile
+    var unavailableBecause: String? = when {
         System.getProperty("dev.sessioncore.jvmFastPath") == "false" -> "turned off by -Ddev.sessioncore.jvmFastPath=false"
         else -> try {
             loadIntoJvm()
-            null
-        } catch (e: UnsatisfiedLinkError) {
-            "the native library could not be loaded for JNI: ${e.message}"
+        } catch (e: LinkageError) {
+            "the native library could not be loaded for JNI: $e"
+        } catch (e: RuntimeException) {
+            "the native library could not be loaded for JNI: $e"
         }
-    }.also { reason ->
-        if (reason != null) Logger.getLogger("dev.sessioncore").warning("sessioncore JVM fast path off: $reason")
+    }.also { reason -> if (reason != null) log.warning("sessioncore JVM fast path off: $reason") }
+        private set
+
+    /** Turns the fast path off for trackers opened from now on, logging why once. */
+    @Synchronized
+    private fun turnOff(reason: String) {
+        if (unavailableBecause != null) return
+        unavailableBecause = reason
+        log.warning("sessioncore JVM fast path off: $reason")
     }
 
     /**
      * Loads the very file JNA loaded (or, before any tracker, would load), so
      * that both see one copy of the library; on Android the app's
-     * `libsessioncore.so`, which JNA opens by the same name.
+     * `libsessioncore.so`, which JNA opens by the same name. Returns why the
+     * fast path cannot be used, or null when every entry is there.
      */
-    private fun loadIntoJvm() {
+    private fun loadIntoJvm(): String? {
         val name = System.getProperty("uniffi.component.sessioncore.libraryOverride") ?: "sessioncore"
+        val library = NativeLibrary.getInstance(name)
         if (Platform.isAndroid()) {
             System.loadLibrary(name)
         } else {
-            val file = NativeLibrary.getInstance(name).file
-                ?: throw UnsatisfiedLinkError("JNA did not say which file it loaded for '$name'")
+            val file = library.file ?: return "JNA did not say which file it loaded for '$name'"
             System.load(file.absolutePath)
         }
+        // The JVM binds each native method at its first call: look every entry
+        // up now, so that a library without them never reaches a tracker.
+        val missing = ENTRIES.filter { entry ->
+            try {
+                library.getFunction(entry)
+                false
+            } catch (e: UnsatisfiedLinkError) {
+                true
+            }
+        }
+        return if (missing.isEmpty()) null else "the native library does not export ${missing.joinToString()}"
     }
 
-    /** Adopts a handle of [tracker]; the returned id is released by the returned cleanable. */
+    /**
+     * Adopts a handle of [tracker]; the returned id is released by the
+     * returned cleanable. Null (use the generated path) when the fast path is
+     * off or refuses the tracker.
+     */
     fun adopt(owner: Any, tracker: FfiSessionTracker): Adoption? {
         if (unavailableBecause != null) return null
-        val id = nativeAdopt(tracker.uniffiCloneHandle())
-        check(id != 0L) { "the fast path refused a tracker handle" }
+        val id = try {
+            nativeAdopt(tracker.uniffiCloneHandle())
+        } catch (e: UnsatisfiedLinkError) {
+            turnOff("the JVM could not bind nativeAdopt: $e")
+            return null
+        }
+        if (id == 0L) {
+            turnOff("the native side refused a tracker handle")
+            return null
+        }
         return Adoption(id, UniffiLib.CLEANER.register(owner, Release(id)))
+    }
+
+    /**
+     * Runs one native call. A native method the JVM cannot bind is a
+     * [SessionCoreException.Internal] for this call (never an
+     * [UnsatisfiedLinkError]) and turns the fast path off for new trackers.
+     */
+    private inline fun <T> native(entry: String, call: () -> T): T = try {
+        call()
+    } catch (e: UnsatisfiedLinkError) {
+        turnOff("the JVM could not bind $entry: $e")
+        throw SessionCoreException.Internal("the JNI fast path could not call $entry: $e", e)
     }
 
     class Adoption(val id: Long, private val cleanable: dev.sessioncore.ffi.UniffiCleaner.Cleanable) {
@@ -60,8 +116,14 @@ internal object JvmFastPath {
     }
 
     // Must not capture the owner, or it would never become unreachable.
+    // Runs on the cleaner's thread or in close(): a release that cannot be
+    // bound only leaks the adopted reference, so it is logged, never thrown.
     private class Release(private val id: Long) : Runnable {
-        override fun run() = nativeRelease(id)
+        override fun run() = try {
+            nativeRelease(id)
+        } catch (e: UnsatisfiedLinkError) {
+            turnOff("the JVM could not bind nativeRelease: $e")
+        }
     }
 
     /** A call's result: status byte 0 and the value, or 1 and the error. */
@@ -80,15 +142,32 @@ internal object JvmFastPath {
     const val FOREGROUND_INDEX = 5
     const val STATE = 6
 
+    // The calls SessionTracker makes. Their JVM names differ from the native
+    // methods', which the JNI entries' names fix.
+    @JvmName("callTrack")
+    fun track(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray = native("track") { nativeTrack(id, eventId, at) }
+
+    @JvmName("callBackground")
+    fun background(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray = native("background") { nativeBackground(id, eventId, at) }
+
+    @JvmName("callForeground")
+    fun foreground(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray = native("foreground") { nativeForeground(id, eventId, at) }
+
+    @JvmName("callGet")
+    fun get(id: Long, getter: Int): ByteArray = native("get") { nativeGet(id, getter) }
+
+    // The JVM binds these by class and method name to the
+    // Java_dev_sessioncore_JvmFastPath_* entries: R8 must keep both names
+    // (bindings-kotlin/android/consumer-rules.pro).
     @JvmStatic private external fun nativeAdopt(handle: Long): Long
 
     @JvmStatic private external fun nativeRelease(id: Long)
 
-    @JvmStatic external fun track(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray
+    @JvmStatic @JvmName("track") private external fun nativeTrack(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray
 
-    @JvmStatic external fun background(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray
+    @JvmStatic @JvmName("background") private external fun nativeBackground(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray
 
-    @JvmStatic external fun foreground(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray
+    @JvmStatic @JvmName("foreground") private external fun nativeForeground(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray
 
-    @JvmStatic external fun get(id: Long, getter: Int): ByteArray
+    @JvmStatic @JvmName("get") private external fun nativeGet(id: Long, getter: Int): ByteArray
 }
