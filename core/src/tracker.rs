@@ -3,16 +3,11 @@
 
 use crate::engine::{
     normalize_event_id, validate_namespace, validate_time, EventContext, EventOutput, NamespaceState, Settings,
-    StateView, Transition, MAX_INDEX,
+    StateView, Transition, MAX_APP_USER_ID_BYTES, MAX_INDEX, MIN_CUSTOM_SESSION_ID,
 };
 use crate::error::{Error, Result};
 use crate::storage::{Recovery, Store};
 use std::path::Path;
-
-/// Rule 15: Snowplow's `user_id` column is 255 bytes wide.
-const MAX_APP_USER_ID_BYTES: usize = 255;
-/// Rule 10: a custom session id has at least 10 digits.
-const MIN_CUSTOM_SESSION_ID: i64 = 1_000_000_000;
 
 pub struct Tracker {
     store: Store,

@@ -51,10 +51,13 @@ pub fn run(args: &[String]) -> Result<(), CliError> {
         }
     };
     if let Some(recovery) = tracker.recovery()? {
-        eprintln!(
-            "sessioncore: recovered: the damaged database was moved to {} ({})",
-            recovery.moved_to, recovery.reason
-        );
+        match recovery.moved_to {
+            Some(moved_to) => eprintln!(
+                "sessioncore: recovered: the damaged database was moved to {moved_to} ({})",
+                recovery.reason
+            ),
+            None => eprintln!("sessioncore: repaired: {}", recovery.reason),
+        }
     }
     println!("{output}");
     Ok(())

@@ -13,5 +13,5 @@ pub use ids::{new_uuid, normalize_event_id, NIL_UUID};
 pub use output::{EventOutput, StateView};
 pub use rules::{EventContext, Transition};
 pub use settings::{validate_namespace, Settings};
-pub use state::{NamespaceState, NewSessionReason, Session, MAX_INDEX};
-pub use time::{format_iso8601, validate_time};
+pub use state::{NamespaceState, NewSessionReason, Session, MAX_APP_USER_ID_BYTES, MAX_INDEX, MIN_CUSTOM_SESSION_ID};
+pub use time::{format_iso8601, validate_time, MAX_TIME_MS};

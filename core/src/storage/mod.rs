@@ -3,6 +3,7 @@
 //! a reload whenever another connection committed in between.
 
 mod connection;
+mod files;
 mod recovery;
 mod rows;
 mod schema;
@@ -11,12 +12,13 @@ pub use recovery::Recovery;
 pub use schema::SCHEMA_VERSION;
 
 use crate::engine::NamespaceState;
-use crate::error::Result;
-use rusqlite::{Connection, TransactionBehavior};
-use std::path::Path;
+use crate::error::{Error, Result};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
 
 pub struct Store {
     conn: Connection,
+    path: PathBuf,
     namespace: String,
     user_id: String,
     /// `PRAGMA data_version` when this connection last read the state: it
@@ -29,21 +31,17 @@ impl Store {
     /// Opens (creating, migrating or recovering) the database and returns the
     /// namespace's committed state.
     pub fn open(path: &Path, namespace: &str) -> Result<(Store, NamespaceState)> {
-        let (conn, recovery) = recovery::open_recovering(path)?;
+        files::validate_path(path)?;
+        let (conn, recovery) = recovery::open_recovering(path).map_err(|e| naming(path, e))?;
         let mut store = Store {
             conn,
+            path: path.to_owned(),
             namespace: namespace.to_owned(),
             user_id: String::new(),
             seen_data_version: 0,
             recovery,
         };
-        // A write transaction even when nothing is new: it is what proves at
-        // open time that the file is writable, not at the first event.
-        let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        store.user_id = rows::ensure_user_id(&tx)?;
-        let state = rows::load(&tx, namespace)?.unwrap_or_default();
-        tx.commit()?;
-        store.seen_data_version = connection::data_version(&store.conn)?;
+        let state = store.load_at_open().map_err(|e| naming(path, e))?;
         Ok((store, state))
     }
 
@@ -58,27 +56,103 @@ impl Store {
     /// Applies `change` to the freshly read committed state and commits the
     /// result atomically. On any error nothing is stored.
     pub fn update<R>(&mut self, change: impl FnOnce(&mut NamespaceState) -> Result<R>) -> Result<(R, NamespaceState)> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut state = rows::load(&tx, &self.namespace)?.unwrap_or_default();
-        let before = state.clone();
-        let result = change(&mut state)?;
-        if state != before {
-            rows::save(&tx, &self.namespace, &state)?;
-        }
-        tx.commit()?;
-        self.seen_data_version = connection::data_version(&self.conn)?;
-        Ok((result, state))
+        self.commit(change).map_err(|e| naming(&self.path, e))
     }
 
     /// The committed state if another connection changed it since this one
     /// last looked, else `None` (the caller's copy is current).
     pub fn reload_if_changed(&mut self) -> Result<Option<NamespaceState>> {
+        self.reload().map_err(|e| naming(&self.path, e))
+    }
+
+    fn load_at_open(&mut self) -> Result<NamespaceState> {
+        // A write transaction even when nothing is new: it is what proves at
+        // open time that the file is writable, not at the first event.
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let (user_id, replaced) = rows::ensure_user_id(&tx)?;
+        tx.commit()?;
+        self.user_id = user_id;
+        if let Some(reason) = replaced {
+            self.report_repair(reason);
+        }
+        self.commit(|_| Ok(())).map(|((), state)| state)
+    }
+
+    /// A stored state that fails validation is replaced by the default state
+    /// in the same transaction, and the repair reported (rule 17).
+    fn commit<R>(&mut self, change: impl FnOnce(&mut NamespaceState) -> Result<R>) -> Result<(R, NamespaceState)> {
+        let (tx, before, invalid) = self.begin()?;
+        let mut state = before.clone();
+        let result = change(&mut state)?;
+        save_if_changed(tx, &self.namespace, &before, &state, invalid.is_some())?;
+        self.committed(invalid)?;
+        Ok((result, state))
+    }
+
+    // Not generic, so that every kind of change shares one copy.
+    #[inline(never)]
+    fn begin(&self) -> Result<(Transaction<'_>, NamespaceState, Option<String>)> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        Ok(match rows::load(&tx, &self.namespace)? {
+            Ok(state) => (tx, state, None),
+            Err(problem) => (tx, NamespaceState::default(), Some(problem)),
+        })
+    }
+
+    // Not generic, so that every kind of change shares one copy.
+    #[inline(never)]
+    fn committed(&mut self, invalid: Option<String>) -> Result<()> {
+        if let Some(problem) = invalid {
+            let namespace = &self.namespace;
+            self.report_repair(format!(
+                "namespace {namespace:?}: stored {problem}; its session state was reset"
+            ));
+        }
+        self.seen_data_version = connection::data_version(&self.conn)?;
+        Ok(())
+    }
+
+    fn reload(&mut self) -> Result<Option<NamespaceState>> {
         let version = connection::data_version(&self.conn)?;
         if version == self.seen_data_version {
             return Ok(None);
         }
-        let state = rows::load(&self.conn, &self.namespace)?.unwrap_or_default();
-        self.seen_data_version = version;
-        Ok(Some(state))
+        match rows::load(&self.conn, &self.namespace)? {
+            Ok(state) => {
+                self.seen_data_version = version;
+                Ok(Some(state))
+            }
+            // The repair a change would make, so that a getter never reports
+            // a state that the next event would not continue from.
+            Err(_) => self.commit(|_| Ok(())).map(|((), state)| Some(state)),
+        }
+    }
+
+    fn report_repair(&mut self, reason: String) {
+        log::warn!("sessioncore: {}: {reason}", self.path.display());
+        self.recovery = Some(Recovery { moved_to: None, reason });
+    }
+}
+
+// Not generic, so that every kind of change shares one copy.
+#[inline(never)]
+fn save_if_changed(
+    tx: Transaction<'_>,
+    namespace: &str,
+    before: &NamespaceState,
+    state: &NamespaceState,
+    repaired: bool,
+) -> Result<()> {
+    if repaired || state != before {
+        rows::save(&tx, namespace, state)?;
+    }
+    Ok(tx.commit()?)
+}
+
+/// Rule 17: every storage error names the file.
+fn naming(path: &Path, error: Error) -> Error {
+    match error {
+        Error::Storage { message } => Error::storage(format!("{}: {message}", path.display())),
+        other => other,
     }
 }

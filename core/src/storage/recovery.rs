@@ -1,70 +1,111 @@
-//! Opening with recovery (rule 17): a file that is not a database, or is
-//! corrupt, is renamed aside, never deleted, and a fresh database replaces it.
+//! Opening with recovery (rule 17). Opens of one file are serialised by an
+//! OS lock, so that exactly one opener examines, moves aside, creates or
+//! migrates it at a time: a file that is not a database, or is corrupt, is
+//! renamed aside (never deleted) and a fresh database replaces it; anything
+//! else that is not sessioncore's, or is newer, is refused untouched.
 
 use super::connection::{self, Verdict};
+use super::files::{self, Identity, OpenLock};
 use super::schema::{self, SCHEMA_VERSION};
 use crate::error::Error;
 use rusqlite::{Connection, ErrorCode};
 use std::path::{Path, PathBuf};
 
-/// What `open` did to get a usable database, reported to the caller.
+/// What `open` or a later load did to get a usable state, reported to the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recovery {
-    /// Where the damaged file now is (its `-wal`/`-shm` files moved with it).
-    pub moved_to: PathBuf,
-    /// SQLite's description of the damage.
+    /// Where the damaged file now is (its `-wal`/`-shm` files moved with it);
+    /// none when the file was kept and only invalid stored values were reset.
+    pub moved_to: Option<PathBuf>,
     pub reason: String,
 }
 
 enum Failure {
-    Damaged(String),
+    Damaged { reason: String, examined: Identity },
     Fatal(Error),
 }
 
-pub fn open_recovering(path: &Path) -> Result<(Connection, Option<Recovery>), Error> {
-    match open_verified(path) {
-        Ok(conn) => Ok((conn, None)),
-        Err(Failure::Fatal(error)) => Err(error),
-        Err(Failure::Damaged(reason)) => {
-            let moved_to = move_aside(path)?;
-            log::warn!(
-                "sessioncore: damaged database moved aside to {} ({reason})",
-                moved_to.display()
-            );
-            match open_verified(path) {
-                Ok(conn) => Ok((conn, Some(Recovery { moved_to, reason }))),
-                Err(Failure::Fatal(error)) => Err(error),
-                Err(Failure::Damaged(again)) => Err(Error::storage(format!(
-                    "{}: a fresh database is damaged too ({again})",
-                    path.display()
-                ))),
-            }
-        }
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure::Fatal(error)
     }
 }
 
+/// Errors name no path: `Store` adds it to every one.
+pub fn open_recovering(path: &Path) -> Result<(Connection, Option<Recovery>), Error> {
+    // Taken before waiting for the lock: if another opener moves this very
+    // file aside meanwhile, this opener reports that same recovery.
+    let seen = Identity::of(path);
+    let mut lock = OpenLock::acquire(path)?;
+    let mut recovery = None;
+    for _attempt in 0..3 {
+        match open_verified(path) {
+            Ok(conn) => {
+                let recovery = recovery.or_else(|| lock.recovery_of(seen, path));
+                return Ok((conn, recovery));
+            }
+            Err(Failure::Fatal(error)) => return Err(error),
+            Err(Failure::Damaged { reason, .. }) if recovery.is_some() => {
+                return Err(Error::storage(format!("a fresh database is damaged too ({reason})")))
+            }
+            Err(Failure::Damaged { reason, examined }) => {
+                // Only openers that respect the lock are kept out: one that
+                // does not (an old sessioncore) may have replaced the file.
+                if Identity::of(path) != Some(examined) {
+                    continue;
+                }
+                let moved_to = move_aside(path)?;
+                log::warn!(
+                    "sessioncore: damaged database moved aside to {} ({reason})",
+                    moved_to.display()
+                );
+                lock.record(&moved_to, &reason);
+                recovery = Some(Recovery {
+                    moved_to: Some(moved_to),
+                    reason,
+                });
+            }
+        }
+    }
+    Err(Error::storage(
+        "kept changing while it was being examined; it was left as it is",
+    ))
+}
+
 fn open_verified(path: &Path) -> Result<Connection, Failure> {
+    let examined = files::check_writable(path)?;
+    files::restore_sibling_permissions(path);
     let classify = |e: rusqlite::Error| match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Failure::Damaged(e.to_string()),
-        _ => Failure::Fatal(Error::storage(format!("{}: {e}", path.display()))),
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Failure::Damaged {
+            reason: e.to_string(),
+            examined,
+        },
+        _ => Failure::Fatal(e.into()),
     };
+    let found_wal = files::sibling(path, "-wal").exists();
     let conn = connection::open(path).map_err(classify)?;
-    let version = match connection::verify(&conn).map_err(classify)? {
-        Verdict::Usable(version) => version,
-        Verdict::Damaged(detail) => return Err(Failure::Damaged(detail)),
+    connection::keep_wal_on_close(&conn, found_wal).map_err(classify)?;
+    let version = match connection::examine(&conn).map_err(classify)? {
+        Verdict::Ours(version) => version,
+        Verdict::Damaged(reason) => return Err(Failure::Damaged { reason, examined }),
         Verdict::TooNew(version) => {
             return Err(Failure::Fatal(Error::storage(format!(
-                "{}: schema version {version} is newer than the {SCHEMA_VERSION} this sessioncore understands; \
-                 the file was left untouched (update the app's sessioncore to read it)",
-                path.display()
+                "schema version {version} is newer than the {SCHEMA_VERSION} this sessioncore understands; \
+                 the file was left untouched (update the app's sessioncore to read it)"
+            ))))
+        }
+        Verdict::Foreign(version) => {
+            return Err(Failure::Fatal(Error::storage(format!(
+                "belongs to something else: a SQLite database whose tables are not sessioncore's \
+                 (user_version {version}); the file was left untouched"
             ))))
         }
     };
+    connection::keep_wal_on_close(&conn, false).map_err(classify)?;
     let mode = connection::configure(&conn).map_err(classify)?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Failure::Fatal(Error::storage(format!(
-            "{}: could not switch to WAL mode (still `{mode}`); is the file or its directory read-only?",
-            path.display()
+            "could not switch to WAL mode (still `{mode}`); is the file or its directory read-only?"
         ))));
     }
     if version < SCHEMA_VERSION {
@@ -73,23 +114,18 @@ fn open_verified(path: &Path) -> Result<Connection, Failure> {
     Ok(conn)
 }
 
-/// Renames the database and its WAL/SHM files to the first free
+/// Renames the database and its SQLite files to the first free
 /// `<path>.corrupt-N`, keeping SQLite's suffixes so the copy still opens.
 fn move_aside(path: &Path) -> Result<PathBuf, Error> {
-    let with_suffix = |base: &Path, suffix: &str| {
-        let mut name = base.as_os_str().to_owned();
-        name.push(suffix);
-        PathBuf::from(name)
-    };
     let target = (1..)
-        .map(|n| with_suffix(path, &format!(".corrupt-{n}")))
+        .map(|n| files::sibling(path, &format!(".corrupt-{n}")))
         .find(|candidate| !candidate.exists())
         .expect("some suffix is free");
-    for suffix in ["", "-wal", "-shm"] {
-        let from = with_suffix(path, suffix);
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let from = files::sibling(path, suffix);
         if from.exists() {
-            std::fs::rename(&from, with_suffix(&target, suffix))
-                .map_err(|e| Error::storage(format!("{}: damaged, and moving it aside failed: {e}", from.display())))?;
+            std::fs::rename(&from, files::sibling(&target, suffix))
+                .map_err(|e| Error::storage(format!("damaged, and moving {} aside failed: {e}", from.display())))?;
         }
     }
     Ok(target)

@@ -1,59 +1,148 @@
 //! Mapping between [`NamespaceState`] and its row, and the install row.
+//! Stored values are checked as they are read: the engine counts on indexes
+//! within rule 14, times it can format, ids that are UUIDs and known
+//! reasons, so a value outside them (another program's write, a damaged
+//! page) is reported instead of emitted.
 
-use crate::engine::{new_uuid, NamespaceState, NewSessionReason, Session};
-use crate::error::{Error, Result};
+use crate::engine::{
+    new_uuid, NamespaceState, NewSessionReason, Session, MAX_APP_USER_ID_BYTES, MAX_INDEX, MAX_TIME_MS,
+    MIN_CUSTOM_SESSION_ID,
+};
+use crate::error::Result;
+use rusqlite::types::ValueRef;
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
+use std::ops::RangeInclusive;
 
-/// Rule 1: the install's user id, created by the first open of the file.
-pub fn ensure_user_id(conn: &Connection) -> Result<String> {
+/// What is wrong with a stored value, for the repair report.
+type Checked<T> = std::result::Result<T, String>;
+
+/// Rule 1: the install's user id, created by the first open of the file. One
+/// that is not a UUID is replaced; the second value says so.
+pub fn ensure_user_id(conn: &Connection) -> Result<(String, Option<String>)> {
     conn.execute(
         "INSERT OR IGNORE INTO install (singleton, user_id) VALUES (1, ?1)",
         [new_uuid()],
     )?;
-    Ok(conn.query_row("SELECT user_id FROM install WHERE singleton = 1", [], |row| row.get(0))?)
+    let stored = conn.query_row("SELECT user_id FROM install WHERE singleton = 1", [], |row| {
+        Ok(uuid(row, "user_id").and_then(|id| required("user_id", id)))
+    })?;
+    match stored {
+        Ok(user_id) => Ok((user_id, None)),
+        Err(problem) => {
+            let user_id = new_uuid();
+            conn.execute("UPDATE install SET user_id = ?1", [&user_id])?;
+            Ok((user_id, Some(format!("stored {problem}; a new userId replaced it"))))
+        }
+    }
 }
 
-pub fn load(conn: &Connection, namespace: &str) -> Result<Option<NamespaceState>> {
+/// The namespace's state (the default when it has no row yet), or what is
+/// wrong with its row.
+pub fn load(conn: &Connection, namespace: &str) -> Result<Checked<NamespaceState>> {
     let mut statement = conn.prepare_cached("SELECT * FROM namespace_state WHERE namespace = ?1")?;
     let row = statement.query_row([namespace], |row| Ok(from_row(row))).optional()?;
-    row.transpose()
+    Ok(row.unwrap_or_else(|| Ok(NamespaceState::default())))
 }
 
-fn from_row(row: &Row<'_>) -> Result<NamespaceState> {
-    let reason = |column: &str| -> Result<Option<NewSessionReason>> {
-        row.get::<_, Option<String>>(column)?
-            .map(|text| {
-                NewSessionReason::parse(&text)
-                    .ok_or_else(|| Error::storage(format!("stored `{column}` `{text}` is not a known reason")))
-            })
-            .transpose()
-    };
-    let latest = match row.get::<_, Option<String>>("session_id")? {
+fn from_row(row: &Row<'_>) -> Checked<NamespaceState> {
+    let latest = match uuid(row, "session_id")? {
         None => None,
-        Some(id) => Some(Session {
-            id,
-            previous_id: row.get("previous_session_id")?,
-            index: row.get("session_index")?,
-            event_index: row.get("event_index")?,
-            first_event_id: row.get("first_event_id")?,
-            first_event_ms: row.get("first_event_ms")?,
-            start_ms: row.get("session_start_ms")?,
-            last_activity_ms: row.get("last_activity_ms")?,
-            foreground_index: row.get("foreground_index")?,
-            background_index: row.get("background_index")?,
-            start_reason: reason("start_reason")?
-                .ok_or_else(|| Error::storage("stored session has no start reason"))?,
-            custom_id: row.get("custom_session_id")?,
-        }),
+        Some(id) => {
+            let first_event_id = uuid(row, "first_event_id")?;
+            let first_event_ms = time(row, "first_event_ms")?;
+            let event_index = required("event_index", index(row, "event_index", 0)?)?;
+            if first_event_id.is_some() != first_event_ms.is_some() || first_event_id.is_some() != (event_index > 0) {
+                return Err("`first_event_id`, `first_event_ms` and `event_index` disagree".into());
+            }
+            Some(Session {
+                id,
+                previous_id: uuid(row, "previous_session_id")?,
+                index: required("session_index", index(row, "session_index", 1)?)?,
+                event_index,
+                first_event_id,
+                first_event_ms,
+                start_ms: required("session_start_ms", time(row, "session_start_ms")?)?,
+                last_activity_ms: required("last_activity_ms", time(row, "last_activity_ms")?)?,
+                foreground_index: required("foreground_index", index(row, "foreground_index", 0)?)?,
+                background_index: required("background_index", index(row, "background_index", 0)?)?,
+                start_reason: required("start_reason", reason(row, "start_reason")?)?,
+                custom_id: integer(row, "custom_session_id", MIN_CUSTOM_SESSION_ID..=i64::MAX)?,
+            })
+        }
     };
+    let app_user_id = text(row, "app_user_id")?;
+    if let Some(id) = app_user_id
+        .as_ref()
+        .filter(|id| id.is_empty() || id.len() > MAX_APP_USER_ID_BYTES)
+    {
+        return Err(format!("`app_user_id` is {} bytes long", id.len()));
+    }
     Ok(NamespaceState {
         latest,
-        ended: row.get("session_ended")?,
-        in_background: row.get("in_background")?,
-        pending: reason("pending_reason")?,
-        manual: row.get("manual")?,
-        app_user_id: row.get("app_user_id")?,
+        ended: flag(row, "session_ended")?,
+        in_background: flag(row, "in_background")?,
+        pending: reason(row, "pending_reason")?,
+        manual: flag(row, "manual")?,
+        app_user_id,
     })
+}
+
+fn required<T>(column: &str, value: Option<T>) -> Checked<T> {
+    value.ok_or_else(|| format!("`{column}` is missing"))
+}
+
+fn integer(row: &Row<'_>, column: &str, range: RangeInclusive<i64>) -> Checked<Option<i64>> {
+    match row.get_ref(column).map_err(|e| e.to_string())? {
+        ValueRef::Null => Ok(None),
+        ValueRef::Integer(value) if range.contains(&value) => Ok(Some(value)),
+        ValueRef::Integer(value) => Err(format!(
+            "`{column}` {value} is outside {}..={}",
+            range.start(),
+            range.end()
+        )),
+        other => Err(format!("`{column}` is {}, not an integer", other.data_type())),
+    }
+}
+
+fn text(row: &Row<'_>, column: &str) -> Checked<Option<String>> {
+    match row.get_ref(column).map_err(|e| e.to_string())? {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(bytes) => std::str::from_utf8(bytes)
+            .map(|text| Some(text.to_owned()))
+            .map_err(|_| format!("`{column}` is not UTF-8")),
+        other => Err(format!("`{column}` is {}, not text", other.data_type())),
+    }
+}
+
+/// Rule 14's range; sessionIndex starts at 1, the other indexes at 0.
+fn index(row: &Row<'_>, column: &str, min: i64) -> Checked<Option<u32>> {
+    Ok(integer(row, column, min..=i64::from(MAX_INDEX))?.map(|value| value as u32))
+}
+
+/// The range every caller-supplied time is checked against, so that it formats.
+fn time(row: &Row<'_>, column: &str) -> Checked<Option<i64>> {
+    integer(row, column, 0..=MAX_TIME_MS)
+}
+
+fn flag(row: &Row<'_>, column: &str) -> Checked<bool> {
+    required(column, integer(row, column, 0..=1)?).map(|value| value == 1)
+}
+
+/// Ids are stored as the engine writes them: lower-case, hyphenated.
+fn uuid(row: &Row<'_>, column: &str) -> Checked<Option<String>> {
+    let id = text(row, column)?;
+    match &id {
+        Some(text) if uuid::Uuid::try_parse(text).map(|u| u.hyphenated().to_string()).as_ref() != Ok(text) => {
+            Err(format!("`{column}` is not a lower-case UUID"))
+        }
+        _ => Ok(id),
+    }
+}
+
+fn reason(row: &Row<'_>, column: &str) -> Checked<Option<NewSessionReason>> {
+    text(row, column)?
+        .map(|text| NewSessionReason::parse(&text).ok_or_else(|| format!("`{column}` is not a known reason")))
+        .transpose()
 }
 
 pub fn save(conn: &Connection, namespace: &str, state: &NamespaceState) -> Result<()> {
