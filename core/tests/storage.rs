@@ -464,3 +464,41 @@ fn an_install_user_id_that_is_not_a_uuid_is_replaced_and_reported() {
         );
     }
 }
+
+/// Whether this process still holds the read lock SQLite's connections keep
+/// on byte 128 of the `-shm` (it tells other processes the file is in use).
+/// An OFD lock probe sees the process's own POSIX locks; it must be the last
+/// look, since closing its descriptor drops them.
+fn shm_marked_in_use(db: &Path) -> bool {
+    use std::os::fd::AsRawFd;
+    let shm = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(format!("{}-shm", db.display()))
+        .unwrap();
+    // SAFETY: a plain C struct, zero is a valid value for every field.
+    let mut probe: libc::flock = unsafe { std::mem::zeroed() };
+    probe.l_type = libc::F_WRLCK as libc::c_short;
+    probe.l_whence = libc::SEEK_SET as libc::c_short;
+    probe.l_start = 128;
+    probe.l_len = 1;
+    // SAFETY: a valid descriptor and a valid `flock` for F_OFD_GETLK to fill in.
+    assert_eq!(
+        unsafe { libc::fcntl(shm.as_raw_fd(), libc::F_OFD_GETLK, &mut probe) },
+        0
+    );
+    probe.l_type != libc::F_UNLCK as libc::c_short
+}
+
+#[test]
+fn opening_a_second_tracker_keeps_the_locks_sqlite_holds_for_the_first() {
+    let dir = Dir::new("posix-locks");
+    let first = open(&dir.db(), "default").unwrap();
+    first.track(T0, None).unwrap();
+    let second = open(&dir.db(), "other").unwrap();
+    second.track(T0, None).unwrap();
+    assert!(
+        shm_marked_in_use(&dir.db()),
+        "opening the second tracker released the POSIX locks of the first"
+    );
+}

@@ -41,16 +41,12 @@ pub struct Identity {
 
 impl Identity {
     pub fn of(path: &Path) -> Option<Identity> {
-        std::fs::metadata(path).ok().map(|m| Identity::from(&m))
-    }
-
-    fn from(m: &std::fs::Metadata) -> Identity {
-        Identity {
+        std::fs::metadata(path).ok().map(|m| Identity {
             device: m.dev(),
             inode: m.ino(),
             len: m.size(),
             modified_ns: m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec()),
-        }
+        })
     }
 
     /// The same file, wherever it was renamed to.
@@ -59,21 +55,18 @@ impl Identity {
     }
 }
 
-/// Opens the database file for reading and writing, creating it empty when
-/// missing, before SQLite sees it: a file that the OS will not let us write
-/// (permissions, data protection before the first unlock, a read-only mount)
-/// fails here, so that SQLite never opens it read-only and never leaves
-/// `-wal`/`-shm` files behind for it.
-pub fn check_writable(path: &Path) -> Result<Identity> {
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path);
-    let failed =
-        |e: std::io::Error| Error::storage(format!("cannot be opened for writing ({e}); it was left untouched"));
-    Ok(Identity::from(&file.and_then(|f| f.metadata()).map_err(failed)?))
+/// Checks that the OS lets this process write the database, before SQLite
+/// sees it: a file it may not write (permissions, a read-only mount, data
+/// protection before the first unlock) fails here, so that SQLite never
+/// opens it read-only and never leaves `-wal`/`-shm` files behind for it. A
+/// missing file is fine: SQLite creates it.
+pub fn check_writable(path: &Path) -> Result<()> {
+    match writable(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::storage(format!(
+            "cannot be opened for writing ({e}); it was left untouched"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// SQLite gives `-wal` and `-shm` the permissions of the database. One that
@@ -86,13 +79,23 @@ pub fn restore_sibling_permissions(path: &Path) {
     };
     for suffix in ["-wal", "-shm"] {
         let sibling = sibling(path, suffix);
-        let unwritable = OpenOptions::new()
-            .write(true)
-            .open(&sibling)
-            .is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied);
+        let unwritable = writable(&sibling).is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied);
         if unwritable && std::fs::set_permissions(&sibling, database.permissions()).is_ok() {
             log::info!("sessioncore: made {} writable again", sibling.display());
         }
+    }
+}
+
+/// Asks the OS without opening the file: closing a descriptor releases every
+/// POSIX lock the process holds on that file, the locks of SQLite's other
+/// connections to it included.
+fn writable(path: &Path) -> std::io::Result<()> {
+    let path = std::ffi::CString::new(path.as_os_str().as_bytes())?;
+    // SAFETY: `path` is a NUL-terminated string that access(2) only reads.
+    if unsafe { libc::access(path.as_ptr(), libc::W_OK) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
     }
 }
 

@@ -21,7 +21,7 @@ pub struct Recovery {
 }
 
 enum Failure {
-    Damaged { reason: String, examined: Identity },
+    Damaged { reason: String, examined: Option<Identity> },
     Fatal(Error),
 }
 
@@ -51,7 +51,7 @@ pub fn open_recovering(path: &Path) -> Result<(Connection, Option<Recovery>), Er
             Err(Failure::Damaged { reason, examined }) => {
                 // Only openers that respect the lock are kept out: one that
                 // does not (an old sessioncore) may have replaced the file.
-                if Identity::of(path) != Some(examined) {
+                if Identity::of(path) != examined {
                     continue;
                 }
                 let moved_to = move_aside(path)?;
@@ -73,8 +73,9 @@ pub fn open_recovering(path: &Path) -> Result<(Connection, Option<Recovery>), Er
 }
 
 fn open_verified(path: &Path) -> Result<Connection, Failure> {
-    let examined = files::check_writable(path)?;
+    files::check_writable(path)?;
     files::restore_sibling_permissions(path);
+    let examined = Identity::of(path);
     let classify = |e: rusqlite::Error| match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Failure::Damaged {
             reason: e.to_string(),
