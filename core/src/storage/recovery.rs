@@ -117,12 +117,15 @@ fn open_verified(path: &Path) -> Result<Connection, Failure> {
 
 /// Renames the database and its SQLite files to the first free
 /// `<path>.corrupt-N`, keeping SQLite's suffixes so the copy still opens.
+/// The database goes last: interrupted, the next open finds it still in
+/// place and moves it to the same `N`, next to the files already there (had
+/// it gone first, a fresh database would have taken up its leftover `-wal`).
 fn move_aside(path: &Path) -> Result<PathBuf, Error> {
     let target = (1..)
         .map(|n| files::sibling(path, &format!(".corrupt-{n}")))
         .find(|candidate| !candidate.exists())
         .expect("some suffix is free");
-    for suffix in ["", "-wal", "-shm", "-journal"] {
+    for suffix in ["-wal", "-journal", "-shm", ""] {
         let from = files::sibling(path, suffix);
         if from.exists() {
             std::fs::rename(&from, files::sibling(&target, suffix))
