@@ -178,15 +178,6 @@ fn a_database_writable_again_works_again_without_clean_up() {
     let again = cli_as_unprivileged(&["--db", &db, "track", "--at", "1700000000001"]);
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
     assert!(String::from_utf8_lossy(&again.stdout).contains("\"eventIndex\":2"));
-
-    // A `-shm` left unwritable by an older sessioncore's read-only period.
-    let shm = dir.0.join("sessions.db-shm");
-    std::fs::write(&shm, b"").unwrap();
-    std::os::unix::fs::chown(&shm, Some(65534), Some(65534)).unwrap();
-    std::fs::set_permissions(&shm, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let healed = cli_as_unprivileged(&["--db", &db, "track", "--at", "1700000000002"]);
-    assert!(healed.status.success(), "{}", String::from_utf8_lossy(&healed.stderr));
-    assert!(String::from_utf8_lossy(&healed.stdout).contains("\"eventIndex\":3"));
 }
 
 /// SQLite reads a name starting with `file:` as a URI only when built to;

@@ -72,10 +72,11 @@ impl Store {
         let (user_id, replaced) = rows::ensure_user_id(&tx)?;
         tx.commit()?;
         self.user_id = user_id;
-        if let Some(reason) = replaced {
-            self.report_repair(reason);
+        if let Some(invalid) = replaced {
+            let rows::Invalid { column, problem } = invalid;
+            self.report_repair(format!("stored `{column}` {problem}; a new userId replaced it"));
         }
-        self.commit(|_| Ok(())).map(|((), state)| state)
+        self.commit(unchanged).map(|((), state)| state)
     }
 
     /// A stored state that fails validation is replaced by the default state
@@ -91,7 +92,7 @@ impl Store {
 
     // Not generic, so that every kind of change shares one copy.
     #[inline(never)]
-    fn begin(&self) -> Result<(Transaction<'_>, NamespaceState, Option<String>)> {
+    fn begin(&self) -> Result<(Transaction<'_>, NamespaceState, Option<rows::Invalid>)> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         Ok(match rows::load(&tx, &self.namespace)? {
             Ok(state) => (tx, state, None),
@@ -101,11 +102,11 @@ impl Store {
 
     // Not generic, so that every kind of change shares one copy.
     #[inline(never)]
-    fn committed(&mut self, invalid: Option<String>) -> Result<()> {
-        if let Some(problem) = invalid {
+    fn committed(&mut self, invalid: Option<rows::Invalid>) -> Result<()> {
+        if let Some(rows::Invalid { column, problem }) = invalid {
             let namespace = &self.namespace;
             self.report_repair(format!(
-                "namespace {namespace:?}: stored {problem}; its session state was reset"
+                "namespace {namespace:?}: stored `{column}` {problem}; its session state was reset"
             ));
         }
         self.seen_data_version = connection::data_version(&self.conn)?;
@@ -124,7 +125,7 @@ impl Store {
             }
             // The repair a change would make, so that a getter never reports
             // a state that the next event would not continue from.
-            Err(_) => self.commit(|_| Ok(())).map(|((), state)| Some(state)),
+            Err(_) => self.commit(unchanged).map(|((), state)| Some(state)),
         }
     }
 
@@ -132,6 +133,12 @@ impl Store {
         log::warn!("sessioncore: {}: {reason}", self.path.display());
         self.recovery = Some(Recovery { moved_to: None, reason });
     }
+}
+
+/// The change that only reads (and repairs) the state; one function, so that
+/// its callers share one copy of `commit`.
+fn unchanged(_: &mut NamespaceState) -> Result<()> {
+    Ok(())
 }
 
 // Not generic, so that every kind of change shares one copy.

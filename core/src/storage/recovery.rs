@@ -36,12 +36,12 @@ pub fn open_recovering(path: &Path) -> Result<(Connection, Option<Recovery>), Er
     // Taken before waiting for the lock: if another opener moves this very
     // file aside meanwhile, this opener reports that same recovery.
     let seen = Identity::of(path);
-    let mut lock = OpenLock::acquire(path)?;
+    let _lock = OpenLock::acquire(path)?;
     let mut recovery = None;
     for _attempt in 0..3 {
         match open_verified(path) {
             Ok(conn) => {
-                let recovery = recovery.or_else(|| lock.recovery_of(seen, path));
+                let recovery = recovery.or_else(|| moved_while_waiting(path, seen?));
                 return Ok((conn, recovery));
             }
             Err(Failure::Fatal(error)) => return Err(error),
@@ -59,7 +59,6 @@ pub fn open_recovering(path: &Path) -> Result<(Connection, Option<Recovery>), Er
                     "sessioncore: damaged database moved aside to {} ({reason})",
                     moved_to.display()
                 );
-                lock.record(&moved_to, &reason);
                 recovery = Some(Recovery {
                     moved_to: Some(moved_to),
                     reason,
@@ -74,7 +73,6 @@ pub fn open_recovering(path: &Path) -> Result<(Connection, Option<Recovery>), Er
 
 fn open_verified(path: &Path) -> Result<Connection, Failure> {
     files::check_writable(path)?;
-    files::restore_sibling_permissions(path);
     let examined = Identity::of(path);
     let classify = |e: rusqlite::Error| match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Failure::Damaged {
@@ -115,14 +113,28 @@ fn open_verified(path: &Path) -> Result<Connection, Failure> {
     Ok(conn)
 }
 
+/// Where another opener moved the file this one saw at `path` before it
+/// waited for the lock, if it did: the same move, reported by both.
+fn moved_while_waiting(path: &Path, seen: Identity) -> Option<Recovery> {
+    if Identity::of(path).is_some_and(|now| now.same_file(&seen)) {
+        return None;
+    }
+    let moved_to = places_aside(path)
+        .take_while(|candidate| candidate.exists())
+        .find(|candidate| Identity::of(candidate).is_some_and(|moved| moved.same_file(&seen)))?;
+    Some(Recovery {
+        moved_to: Some(moved_to),
+        reason: "another open of this file moved it aside while this one waited for the lock".into(),
+    })
+}
+
 /// Renames the database and its SQLite files to the first free
 /// `<path>.corrupt-N`, keeping SQLite's suffixes so the copy still opens.
 /// The database goes last: interrupted, the next open finds it still in
 /// place and moves it to the same `N`, next to the files already there (had
 /// it gone first, a fresh database would have taken up its leftover `-wal`).
 fn move_aside(path: &Path) -> Result<PathBuf, Error> {
-    let target = (1..)
-        .map(|n| files::sibling(path, &format!(".corrupt-{n}")))
+    let target = places_aside(path)
         .find(|candidate| !candidate.exists())
         .expect("some suffix is free");
     for suffix in ["-wal", "-journal", "-shm", ""] {
@@ -133,4 +145,9 @@ fn move_aside(path: &Path) -> Result<PathBuf, Error> {
         }
     }
     Ok(target)
+}
+
+/// `<path>.corrupt-1`, `<path>.corrupt-2`, ...
+fn places_aside(path: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+    (1..).map(move |n| files::sibling(path, &format!(".corrupt-{n}")))
 }

@@ -13,12 +13,18 @@ use rusqlite::types::ValueRef;
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 use std::ops::RangeInclusive;
 
-/// What is wrong with a stored value, for the repair report.
-type Checked<T> = std::result::Result<T, String>;
+/// A stored value the engine cannot take: its column and what is wrong.
+#[derive(Debug)]
+pub struct Invalid {
+    pub column: &'static str,
+    pub problem: &'static str,
+}
+
+type Checked<T> = std::result::Result<T, Invalid>;
 
 /// Rule 1: the install's user id, created by the first open of the file. One
-/// that is not a UUID is replaced; the second value says so.
-pub fn ensure_user_id(conn: &Connection) -> Result<(String, Option<String>)> {
+/// that is not a UUID is replaced, and returned as the second value.
+pub fn ensure_user_id(conn: &Connection) -> Result<(String, Option<Invalid>)> {
     conn.execute(
         "INSERT OR IGNORE INTO install (singleton, user_id) VALUES (1, ?1)",
         [new_uuid()],
@@ -28,10 +34,10 @@ pub fn ensure_user_id(conn: &Connection) -> Result<(String, Option<String>)> {
     })?;
     match stored {
         Ok(user_id) => Ok((user_id, None)),
-        Err(problem) => {
+        Err(invalid) => {
             let user_id = new_uuid();
             conn.execute("UPDATE install SET user_id = ?1", [&user_id])?;
-            Ok((user_id, Some(format!("stored {problem}; a new userId replaced it"))))
+            Ok((user_id, Some(invalid)))
         }
     }
 }
@@ -52,7 +58,10 @@ fn from_row(row: &Row<'_>) -> Checked<NamespaceState> {
             let first_event_ms = time(row, "first_event_ms")?;
             let event_index = required("event_index", index(row, "event_index", 0)?)?;
             if first_event_id.is_some() != first_event_ms.is_some() || first_event_id.is_some() != (event_index > 0) {
-                return Err("`first_event_id`, `first_event_ms` and `event_index` disagree".into());
+                return Err(invalid(
+                    "first_event_id",
+                    "disagrees with `first_event_ms` or `event_index`",
+                ));
             }
             Some(Session {
                 id,
@@ -71,11 +80,8 @@ fn from_row(row: &Row<'_>) -> Checked<NamespaceState> {
         }
     };
     let app_user_id = text(row, "app_user_id")?;
-    if let Some(id) = app_user_id
-        .as_ref()
-        .filter(|id| id.is_empty() || id.len() > MAX_APP_USER_ID_BYTES)
-    {
-        return Err(format!("`app_user_id` is {} bytes long", id.len()));
+    if app_user_id.is_some_and(|id| id.is_empty() || id.len() > MAX_APP_USER_ID_BYTES) {
+        return Err(invalid("app_user_id", "is empty or longer than 255 bytes"));
     }
     Ok(NamespaceState {
         latest,
@@ -83,65 +89,64 @@ fn from_row(row: &Row<'_>) -> Checked<NamespaceState> {
         in_background: flag(row, "in_background")?,
         pending: reason(row, "pending_reason")?,
         manual: flag(row, "manual")?,
-        app_user_id,
+        app_user_id: app_user_id.map(str::to_owned),
     })
 }
 
-fn required<T>(column: &str, value: Option<T>) -> Checked<T> {
-    value.ok_or_else(|| format!("`{column}` is missing"))
+fn invalid(column: &'static str, problem: &'static str) -> Invalid {
+    Invalid { column, problem }
 }
 
-fn integer(row: &Row<'_>, column: &str, range: RangeInclusive<i64>) -> Checked<Option<i64>> {
-    match row.get_ref(column).map_err(|e| e.to_string())? {
-        ValueRef::Null => Ok(None),
-        ValueRef::Integer(value) if range.contains(&value) => Ok(Some(value)),
-        ValueRef::Integer(value) => Err(format!(
-            "`{column}` {value} is outside {}..={}",
-            range.start(),
-            range.end()
-        )),
-        other => Err(format!("`{column}` is {}, not an integer", other.data_type())),
+fn required<T>(column: &'static str, value: Option<T>) -> Checked<T> {
+    value.ok_or(invalid(column, "is missing"))
+}
+
+fn integer(row: &Row<'_>, column: &'static str, range: RangeInclusive<i64>) -> Checked<Option<i64>> {
+    match row.get_ref(column) {
+        Ok(ValueRef::Null) => Ok(None),
+        Ok(ValueRef::Integer(value)) if range.contains(&value) => Ok(Some(value)),
+        Ok(ValueRef::Integer(_)) => Err(invalid(column, "is out of range")),
+        _ => Err(invalid(column, "is not an integer")),
     }
 }
 
-fn text(row: &Row<'_>, column: &str) -> Checked<Option<String>> {
-    match row.get_ref(column).map_err(|e| e.to_string())? {
-        ValueRef::Null => Ok(None),
-        ValueRef::Text(bytes) => std::str::from_utf8(bytes)
-            .map(|text| Some(text.to_owned()))
-            .map_err(|_| format!("`{column}` is not UTF-8")),
-        other => Err(format!("`{column}` is {}, not text", other.data_type())),
+fn text<'r>(row: &'r Row<'_>, column: &'static str) -> Checked<Option<&'r str>> {
+    match row.get_ref(column) {
+        Ok(ValueRef::Null) => Ok(None),
+        Ok(ValueRef::Text(bytes)) => std::str::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| invalid(column, "is not UTF-8")),
+        _ => Err(invalid(column, "is not text")),
     }
 }
 
 /// Rule 14's range; sessionIndex starts at 1, the other indexes at 0.
-fn index(row: &Row<'_>, column: &str, min: i64) -> Checked<Option<u32>> {
+fn index(row: &Row<'_>, column: &'static str, min: i64) -> Checked<Option<u32>> {
     Ok(integer(row, column, min..=i64::from(MAX_INDEX))?.map(|value| value as u32))
 }
 
 /// The range every caller-supplied time is checked against, so that it formats.
-fn time(row: &Row<'_>, column: &str) -> Checked<Option<i64>> {
+fn time(row: &Row<'_>, column: &'static str) -> Checked<Option<i64>> {
     integer(row, column, 0..=MAX_TIME_MS)
 }
 
-fn flag(row: &Row<'_>, column: &str) -> Checked<bool> {
+fn flag(row: &Row<'_>, column: &'static str) -> Checked<bool> {
     required(column, integer(row, column, 0..=1)?).map(|value| value == 1)
 }
 
 /// Ids are stored as the engine writes them: lower-case, hyphenated.
-fn uuid(row: &Row<'_>, column: &str) -> Checked<Option<String>> {
-    let id = text(row, column)?;
-    match &id {
-        Some(text) if uuid::Uuid::try_parse(text).map(|u| u.hyphenated().to_string()).as_ref() != Ok(text) => {
-            Err(format!("`{column}` is not a lower-case UUID"))
+fn uuid(row: &Row<'_>, column: &'static str) -> Checked<Option<String>> {
+    match text(row, column)? {
+        Some(id) if uuid::Uuid::try_parse(id).map(|u| u.hyphenated().to_string()).as_deref() != Ok(id) => {
+            Err(invalid(column, "is not a lower-case UUID"))
         }
-        _ => Ok(id),
+        id => Ok(id.map(str::to_owned)),
     }
 }
 
-fn reason(row: &Row<'_>, column: &str) -> Checked<Option<NewSessionReason>> {
+fn reason(row: &Row<'_>, column: &'static str) -> Checked<Option<NewSessionReason>> {
     text(row, column)?
-        .map(|text| NewSessionReason::parse(&text).ok_or_else(|| format!("`{column}` is not a known reason")))
+        .map(|text| NewSessionReason::parse(text).ok_or(invalid(column, "is not a known reason")))
         .transpose()
 }
 
