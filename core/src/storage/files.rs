@@ -62,7 +62,7 @@ impl Identity {
 pub fn check_writable(path: &Path) -> Result<()> {
     match writable(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::storage(format!(
-            "cannot be opened for writing ({e}); it was left untouched"
+            "cannot be written ({e}); it was left untouched"
         ))),
         _ => Ok(()),
     }
@@ -87,6 +87,7 @@ fn writable(path: &Path) -> std::io::Result<()> {
 /// a killed process. It is held for milliseconds, never while the app could
 /// be suspended (iOS kills apps suspended holding locks in shared containers).
 pub struct OpenLock {
+    /// Closing it, when the lock is dropped, releases the lock.
     _file: File,
 }
 

@@ -96,7 +96,7 @@ impl Store {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         Ok(match rows::load(&tx, &self.namespace)? {
             Ok(state) => (tx, state, None),
-            Err(problem) => (tx, NamespaceState::default(), Some(problem)),
+            Err(invalid) => (tx, NamespaceState::default(), Some(invalid)),
         })
     }
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// What `open` or a later load did to get a usable state, reported to the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recovery {
-    /// Where the damaged file now is (its `-wal`/`-shm` files moved with it);
+    /// Where the damaged file now is (its SQLite files moved with it);
     /// none when the file was kept and only invalid stored values were reset.
     pub moved_to: Option<PathBuf>,
     pub reason: String,
@@ -49,8 +49,8 @@ pub fn open_recovering(path: &Path) -> Result<(Connection, Option<Recovery>), Er
                 return Err(Error::storage(format!("a fresh database is damaged too ({reason})")))
             }
             Err(Failure::Damaged { reason, examined }) => {
-                // Only openers that respect the lock are kept out: one that
-                // does not (an old sessioncore) may have replaced the file.
+                // The lock keeps out other openers, not other programs: the
+                // file is moved only if it is still the one examined.
                 if Identity::of(path) != examined {
                     continue;
                 }
