@@ -317,11 +317,13 @@ impl From<StateView> for SessionState {
     }
 }
 
-/// Rule 17: `open` found a damaged file and replaced it.
+/// Rule 17: `open` found a damaged file and replaced it, or found invalid
+/// stored values and reset them.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct RecoveryReport {
-    /// Where the damaged file was moved (never deleted).
-    pub moved_to: String,
+    /// Where the damaged file was moved (never deleted); none when the file
+    /// was kept and only invalid stored values were reset.
+    pub moved_to: Option<String>,
     pub reason: String,
 }
 
@@ -531,11 +533,13 @@ impl SessionTracker {
         self.view().map(|s| index(s.foreground_index))
     }
 
-    /// Set when `open` moved a damaged file aside and started afresh.
+    /// Set when `open` moved a damaged file aside and started afresh (also
+    /// when another tracker's `open` did so while this one waited), or when
+    /// invalid stored values were reset; the latest such event.
     pub fn recovery(&self) -> Result<Option<RecoveryReport>, SessionCoreError> {
         self.with(|t| {
             Ok(t.recovery().map(|r| RecoveryReport {
-                moved_to: r.moved_to.display().to_string(),
+                moved_to: r.moved_to.as_ref().map(|p| p.display().to_string()),
                 reason: r.reason.clone(),
             }))
         })

@@ -4,16 +4,11 @@
 use crate::clock;
 use crate::engine::{
     new_uuid, normalize_event_id, validate_namespace, EventContext, EventOutput, ImportedState, Moment, NamespaceState,
-    SessionSummary, Settings, StateView, Transition, MAX_INDEX,
+    SessionSummary, Settings, StateView, Transition, MAX_APP_USER_ID_BYTES, MAX_INDEX, MIN_CUSTOM_SESSION_ID,
 };
 use crate::error::{Error, Result};
 use crate::storage::{Recovery, Store};
 use std::path::Path;
-
-/// Rule 15: Snowplow's `user_id` column is 255 bytes wide.
-const MAX_APP_USER_ID_BYTES: usize = 255;
-/// Rule 10: a custom session id has at least 10 digits.
-const MIN_CUSTOM_SESSION_ID: i64 = 1_000_000_000;
 
 pub struct Tracker {
     store: Store,

@@ -62,9 +62,10 @@ fn a_file_that_is_not_sqlite_is_moved_aside_and_kept() {
     std::fs::write(dir.db(), &junk).unwrap();
     let tracker = open(&dir.db(), "default").unwrap();
     let recovery = tracker.recovery().unwrap().expect("a recovery is reported");
-    assert_eq!(recovery.moved_to, format!("{}.corrupt-1", dir.db().display()));
+    let moved_to = recovery.moved_to.expect("moved aside");
+    assert_eq!(moved_to, format!("{}.corrupt-1", dir.db().display()));
     assert_eq!(
-        std::fs::read(&recovery.moved_to).unwrap(),
+        std::fs::read(&moved_to).unwrap(),
         junk,
         "the damaged file is kept byte for byte"
     );
@@ -86,7 +87,7 @@ fn a_file_that_is_not_sqlite_is_moved_aside_and_kept() {
     )
     .unwrap();
     let recovery = open(&dir.db(), "default").unwrap().recovery().unwrap().unwrap();
-    assert_eq!(recovery.moved_to, format!("{}.corrupt-2", dir.db().display()));
+    assert_eq!(recovery.moved_to, Some(format!("{}.corrupt-2", dir.db().display())));
 }
 
 #[test]
@@ -106,7 +107,8 @@ fn a_truncated_database_is_recovered_and_the_damaged_copy_kept() {
         .recovery()
         .unwrap()
         .expect("quick_check notices the missing pages");
-    assert_eq!(std::fs::read(&recovery.moved_to).unwrap().len(), bytes.len() / 2 + 100);
+    let moved_to = recovery.moved_to.expect("moved aside");
+    assert_eq!(std::fs::read(moved_to).unwrap().len(), bytes.len() / 2 + 100);
     assert!(tracker
         .track(None, Some(ClockReading::wall(T0 + 100)))
         .unwrap()
@@ -246,4 +248,314 @@ fn a_closed_tracker_says_so() {
     tracker.close_storage().unwrap();
     assert_eq!(kind(tracker.track(None, Some(ClockReading::wall(T0)))), "Closed");
     assert_eq!(kind(tracker.state()), "Closed");
+}
+
+/// Every file in the directory but sessioncore's own lock file: its name,
+/// length and a hash of its bytes (not for `-shm`: SQLite's shared index,
+/// which every reader writes its read marks to, only exists or not).
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, (usize, u64)> {
+    use std::hash::{Hash, Hasher};
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_none_or(|ext| ext != "lock"))
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.ends_with("-shm") {
+                return (name, (0, 0));
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            bytes.hash(&mut hasher);
+            (name, (bytes.len(), hasher.finish()))
+        })
+        .collect()
+}
+
+/// A refusal: `Storage`, one line, naming the file, containing `phrase`.
+fn assert_refused(db: &Path, phrase: &str) {
+    let message = open(db, "default").err().expect("refused").to_string();
+    assert!(message.starts_with("storage error: "), "{message}");
+    assert!(message.contains(&db.display().to_string()), "names the file: {message}");
+    assert!(message.contains(phrase), "{message}");
+    assert!(!message.contains('\n'), "one line: {message}");
+}
+
+#[test]
+fn foreign_databases_are_refused_and_left_byte_for_byte_untouched() {
+    let foreign: [(&str, &str); 6] = [
+        (
+            "other tables",
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO events VALUES (1, 'x');",
+        ),
+        ("a user_version and no tables", "PRAGMA user_version = 1;"),
+        (
+            "a user_version and other tables",
+            "CREATE TABLE notes (body TEXT); PRAGMA user_version = 1;",
+        ),
+        (
+            "a clashing table name",
+            "CREATE TABLE install (id INTEGER PRIMARY KEY, vendor TEXT); PRAGMA user_version = 1;",
+        ),
+        (
+            "a higher user_version without sessioncore's tables",
+            "CREATE TABLE room_master_table (id INTEGER PRIMARY KEY); PRAGMA user_version = 42;",
+        ),
+        (
+            "a negative user_version",
+            "CREATE TABLE t (x); PRAGMA user_version = -3;",
+        ),
+    ];
+    for (what, sql) in foreign {
+        for wal in [false, true] {
+            let dir = Dir::new("foreign-db");
+            let conn = rusqlite::Connection::open(dir.db()).unwrap();
+            if wal {
+                // Committed frames stay in the -wal: opening must not checkpoint them.
+                conn.pragma_update(None, "journal_mode", "wal").unwrap();
+                conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+                    .unwrap();
+            }
+            conn.execute_batch(sql).unwrap();
+            drop(conn);
+            let before = snapshot(&dir.0);
+            assert_eq!(before.len(), if wal { 3 } else { 1 }, "{what}: {:?}", before.keys());
+            assert_refused(&dir.db(), "belongs to something else");
+            assert_eq!(snapshot(&dir.0), before, "{what} (wal: {wal}) was modified");
+        }
+    }
+}
+
+#[test]
+fn sessioncore_tables_with_an_extra_table_are_refused_untouched() {
+    let dir = Dir::new("extra-table");
+    open(&dir.db(), "default")
+        .unwrap()
+        .track(None, Some(ClockReading::wall(T0)))
+        .unwrap();
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    conn.execute_batch("CREATE TABLE extra (x)").unwrap();
+    drop(conn);
+    let before = snapshot(&dir.0);
+    assert_refused(&dir.db(), "belongs to something else");
+    assert_eq!(snapshot(&dir.0), before);
+}
+
+#[test]
+fn a_newer_schema_is_left_byte_for_byte_untouched_wal_included() {
+    for keep_wal in [true, false] {
+        let dir = Dir::new("newer-wal");
+        open(&dir.db(), "default")
+            .unwrap()
+            .track(None, Some(ClockReading::wall(T0)))
+            .unwrap();
+        let conn = rusqlite::Connection::open(dir.db()).unwrap();
+        // Kept, the -wal holds the newer schema: opening must not checkpoint it.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, keep_wal)
+            .unwrap();
+        conn.execute_batch(&format!(
+            "CREATE TABLE added_later (x); PRAGMA user_version = {};",
+            SCHEMA_VERSION + 1
+        ))
+        .unwrap();
+        drop(conn);
+        let before = snapshot(&dir.0);
+        assert_eq!(before.contains_key("sessions.db-wal"), keep_wal, "{:?}", before.keys());
+        assert_refused(&dir.db(), "newer");
+        assert_eq!(
+            snapshot(&dir.0),
+            before,
+            "not modified, none left behind (-wal kept: {keep_wal})"
+        );
+    }
+}
+
+#[test]
+fn empty_in_memory_and_nul_paths_are_invalid_arguments_naming_path() {
+    for path in ["", ":memory:", "sessions\0.db"] {
+        match SessionTracker::open(path.into(), "default".into(), TrackerConfig::default()) {
+            Err(SessionCoreError::InvalidArgument { argument, .. }) => assert_eq!(argument, "path", "{path:?}"),
+            other => panic!("{path:?}: expected InvalidArgument, got {:?}", other.map(|_| ())),
+        }
+    }
+    assert!(!Path::new(":memory:").exists());
+}
+
+/// A database whose namespace "default" holds a session of two events.
+fn two_events(dir: &Dir) -> String {
+    let tracker = open(&dir.db(), "default").unwrap();
+    tracker.track(None, Some(ClockReading::wall(T0))).unwrap();
+    tracker.track(None, Some(ClockReading::wall(T0 + 1))).unwrap();
+    tracker.user_id().unwrap()
+}
+
+fn tamper(db: &Path, sql: &str) {
+    rusqlite::Connection::open(db).unwrap().execute_batch(sql).unwrap();
+}
+
+/// After a repair: the userId is kept, the namespace starts over.
+fn assert_reset(tracker: &SessionTracker, user_id: &str, column: &str) {
+    let state = tracker.state().unwrap();
+    assert_eq!(
+        (state.user_id.as_str(), state.session_id, state.is_in_background),
+        (user_id, None, false)
+    );
+    let recovery = tracker.recovery().unwrap().expect("the repair is reported");
+    assert_eq!(recovery.moved_to, None, "the file is kept");
+    assert!(
+        recovery.reason.contains("namespace \"default\"") && recovery.reason.contains(column),
+        "{column}: {}",
+        recovery.reason
+    );
+    assert!(!recovery.reason.contains('\n'));
+    let event = tracker.track(None, Some(ClockReading::wall(T0 + 10))).unwrap().unwrap();
+    assert_eq!(
+        (
+            event.session_index,
+            event.event_index,
+            event.previous_session_id,
+            event.user_id.as_str()
+        ),
+        (1, 1, None, user_id),
+        "{column}"
+    );
+    assert!(event
+        .snowplow_context_json
+        .contains("\"firstEventTimestamp\":\"2023-11-14T22:13:20.010Z\""));
+}
+
+const BAD_VALUES: [(&str, &str); 31] = [
+    ("session_index", "0"),
+    ("session_index", "-1"),
+    ("session_index", "2147483648"),
+    ("session_index", "'seven'"),
+    ("session_index", "1.5"),
+    ("session_index", "NULL"),
+    ("event_index", "-1"),
+    ("event_index", "2147483648"),
+    ("event_index", "4294967295"),
+    ("foreground_index", "2147483648"),
+    ("background_index", "-3"),
+    ("session_start_ms", "-1"),
+    ("last_activity_ms", "253402300800000"),
+    ("first_event_ms", "253402300800000"),
+    ("session_start_ms", "9223372036854775807"),
+    ("first_event_id", "NULL"),
+    ("start_reason", "'timeout'"),
+    ("pending_reason", "'bogus'"),
+    ("session_id", "'not-a-uuid'"),
+    ("previous_session_id", "'6F9619FF-8B86-D011-B42D-00C04FC964FF'"),
+    ("in_background", "2"),
+    ("manual", "'yes'"),
+    ("custom_session_id", "5"),
+    ("app_user_id", "''"),
+    ("app_user_id", "CAST('a' AS BLOB)"),
+    ("last_activity_boot_id", "'6f9619ff-8b86-d011-b42d-00c04fc964ff'"),
+    ("session_start_uptime_ms", "-5"),
+    ("session_anonymous", "2"),
+    ("end_reason", "'bogus'"),
+    ("end_reported", "'x'"),
+    ("new_user", "3"),
+];
+
+#[test]
+fn invalid_stored_values_are_never_emitted_and_reset_the_namespace_at_open() {
+    for (column, value) in BAD_VALUES {
+        let dir = Dir::new("bad-value-open");
+        let user_id = two_events(&dir);
+        tamper(&dir.db(), &format!("UPDATE namespace_state SET {column} = {value}"));
+        let tracker = open(&dir.db(), "default").unwrap_or_else(|e| panic!("{column} = {value}: {e}"));
+        assert_reset(&tracker, &user_id, column);
+    }
+}
+
+#[test]
+fn invalid_stored_values_written_while_open_reset_the_namespace_at_the_next_call() {
+    for (column, value) in BAD_VALUES {
+        let dir = Dir::new("bad-value-live");
+        let user_id = two_events(&dir);
+        let tracker = open(&dir.db(), "default").unwrap();
+        tamper(&dir.db(), &format!("UPDATE namespace_state SET {column} = {value}"));
+        assert_reset(&tracker, &user_id, column);
+    }
+}
+
+#[test]
+fn a_stored_time_out_of_range_never_commits_an_event_that_then_fails() {
+    let dir = Dir::new("time-after-commit");
+    two_events(&dir);
+    let tracker = open(&dir.db(), "default").unwrap();
+    // Beyond what the output's timestamp formatting can represent at all.
+    tamper(
+        &dir.db(),
+        "UPDATE namespace_state SET first_event_ms = 9223372036854775807",
+    );
+    let event = tracker
+        .track(None, Some(ClockReading::wall(T0 + 10)))
+        .expect("no failure after the commit")
+        .unwrap();
+    assert_eq!((event.session_index, event.event_index), (1, 1));
+    let reopened = open(&dir.db(), "default").unwrap();
+    assert_eq!(reopened.state().unwrap().session_id, Some(event.session_id));
+    assert_eq!(reopened.state().unwrap().event_index, Some(1));
+}
+
+#[test]
+fn an_install_user_id_that_is_not_a_uuid_is_replaced_and_reported() {
+    for value in ["'bogus'", "42", "'6F9619FF-8B86-D011-B42D-00C04FC964FF'"] {
+        let dir = Dir::new("bad-user-id");
+        let old = two_events(&dir);
+        tamper(&dir.db(), &format!("UPDATE install SET user_id = {value}"));
+        let tracker = open(&dir.db(), "default").unwrap();
+        let recovery = tracker.recovery().unwrap().expect("reported");
+        assert_eq!(recovery.moved_to, None);
+        assert!(recovery.reason.contains("user_id"), "{}", recovery.reason);
+        let user_id = tracker.user_id().unwrap();
+        assert_ne!(user_id, old);
+        assert_eq!(user_id.len(), 36);
+        let event = tracker.track(None, Some(ClockReading::wall(T0 + 10))).unwrap().unwrap();
+        assert_eq!(
+            (event.user_id, event.event_index),
+            (user_id, 3),
+            "the namespace keeps its session"
+        );
+    }
+}
+
+/// Whether this process still holds the read lock SQLite's connections keep
+/// on byte 128 of the `-shm` (it tells other processes the file is in use).
+/// An OFD lock probe sees the process's own POSIX locks; it must be the last
+/// look, since closing its descriptor drops them.
+fn shm_marked_in_use(db: &Path) -> bool {
+    use std::os::fd::AsRawFd;
+    let shm = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(format!("{}-shm", db.display()))
+        .unwrap();
+    // SAFETY: a plain C struct, zero is a valid value for every field.
+    let mut probe: libc::flock = unsafe { std::mem::zeroed() };
+    probe.l_type = libc::F_WRLCK as libc::c_short;
+    probe.l_whence = libc::SEEK_SET as libc::c_short;
+    probe.l_start = 128;
+    probe.l_len = 1;
+    // SAFETY: a valid descriptor and a valid `flock` for F_OFD_GETLK to fill in.
+    assert_eq!(
+        unsafe { libc::fcntl(shm.as_raw_fd(), libc::F_OFD_GETLK, &mut probe) },
+        0
+    );
+    probe.l_type != libc::F_UNLCK as libc::c_short
+}
+
+#[test]
+fn opening_a_second_tracker_keeps_the_locks_sqlite_holds_for_the_first() {
+    let dir = Dir::new("posix-locks");
+    let first = open(&dir.db(), "default").unwrap();
+    first.track(None, Some(ClockReading::wall(T0))).unwrap();
+    let second = open(&dir.db(), "other").unwrap();
+    second.track(None, Some(ClockReading::wall(T0))).unwrap();
+    assert!(
+        shm_marked_in_use(&dir.db()),
+        "opening the second tracker released the POSIX locks of the first"
+    );
 }

@@ -1,5 +1,6 @@
 //! `sessioncore demo`: one realistic day of one app, replayed against a real
-//! SQLite file, printed as a timeline of sessions and why they changed.
+//! SQLite file, printed as a timeline of sessions and why they changed. The
+//! file is kept, and the demo says how to look into it.
 
 use crate::CliError;
 use sessioncore::{ClockReading, NewSessionReason, SessionEvent, SessionTracker, TrackerConfig};
@@ -38,13 +39,18 @@ const DAY: &[(&str, Step)] = &[
     ("20:10:00", Step::Event("screen_view Settings")),
 ];
 
+const NAMESPACE: &str = "demo-app";
+
 pub fn run() -> Result<(), CliError> {
     let dir = std::env::temp_dir().join(format!("sessioncore-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| CliError::Failed(format!("{}: {e}", dir.display())))?;
     let db = dir.join("sessions.db");
-    let outcome = replay_day(&db);
-    let _ = std::fs::remove_dir_all(&dir);
-    outcome
+    replay_day(&db)?;
+    println!(
+        "the database is kept; inspect it with:\n  sessioncore --db {} --namespace {NAMESPACE} state",
+        db.display()
+    );
+    Ok(())
 }
 
 fn replay_day(db: &Path) -> Result<(), CliError> {
@@ -62,7 +68,7 @@ fn replay_day(db: &Path) -> Result<(), CliError> {
         "{:<8}  {:<22}  {:<8}  {:>5}  {:>5}  what happened",
         "time", "event", "session", "index", "event"
     );
-    let open = || SessionTracker::open(db.display().to_string(), "demo-app".into(), config.clone());
+    let open = || SessionTracker::open(db.display().to_string(), NAMESPACE.into(), config.clone());
     let mut tracker = open()?;
     for (clock, step) in DAY {
         let now = DAY_START_MS + time_of_day_ms(clock);

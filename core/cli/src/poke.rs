@@ -26,38 +26,90 @@ pub fn run(args: &[String]) -> Result<(), CliError> {
     let at = args.number("--at")?;
     let event_id = args.value("--event-id")?.map(str::to_owned);
     let custom_id = args.number("--custom-id")?;
-    let (command, operands) = match args.rest.as_slice() {
-        [command, operands @ ..] => (*command, operands.to_vec()),
-        [] => return Err(CliError::Usage("missing command".into())),
-    };
+    let call = Call::parse(&args.rest)?;
+    for (option, given) in [
+        ("--at", at.is_some()),
+        ("--event-id", event_id.is_some()),
+        ("--custom-id", custom_id.is_some()),
+    ] {
+        if given && !call.options().contains(&option) {
+            return Err(CliError::Usage(format!(
+                "{option} does not apply to `{}`",
+                args.rest[0]
+            )));
+        }
+    }
     let tracker = SessionTracker::open(db.to_owned(), namespace, config)?;
     // Without --at the core reads the clocks under its lock.
     let at = at.map(ClockReading::wall);
-    let output = match (command, operands.as_slice()) {
-        ("track", []) => event(tracker.track(event_id, at)?),
-        ("background", []) => event(tracker.background(event_id, at)?),
-        ("foreground", []) => event(tracker.foreground(event_id, at)?),
-        ("state", []) => json::state(&tracker.state()?),
-        ("start-new-session", []) => after(tracker.start_new_session(), &tracker)?,
-        ("end-session", []) => after(tracker.end_session().map(drop), &tracker)?,
-        ("start-manual-session", []) => after(tracker.start_manual_session(custom_id, at).map(drop), &tracker)?,
-        ("set-app-user-id", [id]) => after(tracker.set_app_user_id(Some((*id).to_owned())), &tracker)?,
-        ("clear-app-user-id", []) => after(tracker.set_app_user_id(None), &tracker)?,
-        _ => {
-            return Err(CliError::Usage(format!(
-                "unknown command or arguments: {}",
-                args.rest.join(" ")
-            )))
-        }
+    let output = match call {
+        Call::Track => event(tracker.track(event_id, at)?),
+        Call::Background => event(tracker.background(event_id, at)?),
+        Call::Foreground => event(tracker.foreground(event_id, at)?),
+        Call::State => json::state(&tracker.state()?),
+        Call::StartNewSession => after(tracker.start_new_session(), &tracker)?,
+        Call::EndSession => after(tracker.end_session().map(drop), &tracker)?,
+        Call::StartManualSession => after(tracker.start_manual_session(custom_id, at).map(drop), &tracker)?,
+        Call::SetAppUserId(id) => after(tracker.set_app_user_id(Some(id.to_owned())), &tracker)?,
+        Call::ClearAppUserId => after(tracker.set_app_user_id(None), &tracker)?,
     };
     if let Some(recovery) = tracker.recovery()? {
-        eprintln!(
-            "sessioncore: recovered: the damaged database was moved to {} ({})",
-            recovery.moved_to, recovery.reason
-        );
+        match recovery.moved_to {
+            Some(moved_to) => eprintln!(
+                "sessioncore: recovered: the damaged database was moved to {moved_to} ({})",
+                recovery.reason
+            ),
+            None => eprintln!("sessioncore: repaired: {}", recovery.reason),
+        }
     }
     println!("{output}");
     Ok(())
+}
+
+/// One tracker call, checked before the database is opened, so that a wrong
+/// command line never creates a file.
+enum Call<'a> {
+    Track,
+    Background,
+    Foreground,
+    State,
+    StartNewSession,
+    EndSession,
+    StartManualSession,
+    SetAppUserId(&'a str),
+    ClearAppUserId,
+}
+
+impl<'a> Call<'a> {
+    fn parse(rest: &[&'a str]) -> Result<Call<'a>, CliError> {
+        Ok(match rest {
+            ["track"] => Call::Track,
+            ["background"] => Call::Background,
+            ["foreground"] => Call::Foreground,
+            ["state"] => Call::State,
+            ["start-new-session"] => Call::StartNewSession,
+            ["end-session"] => Call::EndSession,
+            ["start-manual-session"] => Call::StartManualSession,
+            ["set-app-user-id", id] => Call::SetAppUserId(id),
+            ["clear-app-user-id"] => Call::ClearAppUserId,
+            [] => return Err(CliError::Usage("missing command".into())),
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "unknown command or arguments: {}",
+                    rest.join(" ")
+                )))
+            }
+        })
+    }
+
+    /// The per-call options this call takes (the tracker options apply to all).
+    fn options(&self) -> &'static [&'static str] {
+        match self {
+            Call::Track | Call::Background | Call::Foreground => &["--at", "--event-id"],
+            Call::StartManualSession => &["--at", "--custom-id"],
+            _ => &[],
+        }
+    }
 }
 
 fn event(event: Option<sessioncore::SessionEvent>) -> Value {

@@ -15,5 +15,7 @@ pub use import::ImportedState;
 pub use output::{EventOutput, StateView};
 pub use rules::{EventContext, Transition};
 pub use settings::{validate_namespace, Settings};
-pub use state::{NamespaceState, NewSessionReason, Session, SessionSummary, MAX_INDEX};
+pub use state::{
+    NamespaceState, NewSessionReason, Session, SessionSummary, MAX_APP_USER_ID_BYTES, MAX_INDEX, MIN_CUSTOM_SESSION_ID,
+};
 pub use time::{format_iso8601, BootInstant, Moment, MAX_BOOT_ID_BYTES, MAX_TIME_MS};

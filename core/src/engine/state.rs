@@ -5,6 +5,10 @@ use super::time::Moment;
 
 /// Rule 14: the schema's maximum for sessionIndex and eventIndex.
 pub const MAX_INDEX: u32 = i32::MAX as u32;
+/// Rule 10: a custom session id has at least 10 digits.
+pub const MIN_CUSTOM_SESSION_ID: i64 = 1_000_000_000;
+/// Rule 15: Snowplow's `user_id` column is 255 bytes wide.
+pub const MAX_APP_USER_ID_BYTES: usize = 255;
 
 /// Why a session started (rule 3's conditions in order, plus rules 10 and 14).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,6 +1,8 @@
-//! Opening a connection with the pragmas every sessioncore connection uses.
+//! Opening a connection with the pragmas every sessioncore connection uses,
+//! and telling what a file holds before anything in it is changed.
 
-use super::schema;
+use super::schema::{self, SCHEMA_VERSION};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::time::Duration;
@@ -16,26 +18,49 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-/// Checks the file before changing anything in it: a damaged file must fail
-/// here (to be moved aside) and a newer schema must be refused untouched.
-pub fn verify(conn: &Connection) -> rusqlite::Result<Verdict> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if version > schema::SCHEMA_VERSION {
-        return Ok(Verdict::TooNew(version));
-    }
-    let check: String = conn.pragma_query_value(None, "quick_check", |row| row.get(0))?;
-    Ok(if check == "ok" {
-        Verdict::Usable(version)
-    } else {
-        Verdict::Damaged(check)
-    })
+/// While a file is examined, closing the connection must not checkpoint a
+/// `-wal` it found: that would write a file that may not be ours into its
+/// database and delete its WAL. (Without a `-wal` to begin with, the close's
+/// checkpoint is what removes the empty `-wal`/`-shm` that reading created.)
+pub fn keep_wal_on_close(conn: &Connection, keep: bool) -> rusqlite::Result<()> {
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, keep)
+        .map(drop)
 }
 
 pub enum Verdict {
-    /// Holds the file's schema version.
-    Usable(i64),
+    /// sessioncore's, intact; holds its schema version.
+    Ours(i64),
     TooNew(i64),
+    /// Another program's database; holds its `user_version`.
+    Foreign(i64),
     Damaged(String),
+}
+
+/// Reads without writing. A file is sessioncore's when its tables are
+/// exactly those its `user_version` had (none for a new file); a newer
+/// version is recognised by the `install` table every version keeps.
+pub fn examine(conn: &Connection) -> rusqlite::Result<Verdict> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let tables = schema::tables(conn)?;
+    if version > SCHEMA_VERSION {
+        let has_install = tables
+            .iter()
+            .any(|(kind, name, _)| kind == "table" && name == "install");
+        return Ok(if has_install {
+            Verdict::TooNew(version)
+        } else {
+            Verdict::Foreign(version)
+        });
+    }
+    if version < 0 || tables != schema::tables_of_version(version)? {
+        return Ok(Verdict::Foreign(version));
+    }
+    let check: String = conn.pragma_query_value(None, "quick_check", |row| row.get(0))?;
+    Ok(if check == "ok" {
+        Verdict::Ours(version)
+    } else {
+        Verdict::Damaged(check)
+    })
 }
 
 /// WAL so that readers never block the writer; FULL so that a commit that

@@ -3,6 +3,9 @@
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+/// One `sqlite_master` row: type, name and the SQL that created it.
+pub type Table = (String, String, Option<String>);
+
 const MIGRATIONS: [&str; 2] = [
     // 0 -> 1: the first schema.
     "CREATE TABLE install (
@@ -58,4 +61,21 @@ pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         log::info!("sessioncore: migrated database schema from version {from} to {SCHEMA_VERSION}");
     }
     tx.commit()
+}
+
+/// Every table and index of the file, in a stable order.
+pub fn tables(conn: &Connection) -> rusqlite::Result<Vec<Table>> {
+    let mut statement = conn.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    rows.collect()
+}
+
+/// What a file at `version` holds, built by the migrations themselves in
+/// memory, so that it can never disagree with them.
+pub fn tables_of_version(version: i64) -> rusqlite::Result<Vec<Table>> {
+    let conn = Connection::open_in_memory()?;
+    for migration in MIGRATIONS.iter().take(version as usize) {
+        conn.execute_batch(migration)?;
+    }
+    tables(&conn)
 }

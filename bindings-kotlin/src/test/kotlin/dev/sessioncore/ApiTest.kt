@@ -142,7 +142,7 @@ class HostileStorageTest {
         db.writeText("definitely not sqlite ".repeat(400))
         SessionTracker.open(db.path).use { tracker ->
             val recovery = tracker.recovery!!
-            assertTrue(File(recovery.movedTo).readText().startsWith("definitely not sqlite"))
+            assertTrue(File(recovery.movedTo!!).readText().startsWith("definitely not sqlite"))
             assertTrue(tracker.track()!!.isNewSession)
         }
     }
