@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds sessioncore-<version>.aar: classes.jar (generated bindings + wrapper +
 # lifecycle observer), jni/<abi>/libsessioncore.so (stripped), the manifest,
-# consumer R8/ProGuard rules, and a POM declaring JNA's Android artifact.
+# consumer R8/ProGuard rules, and a POM declaring JNA's Android artifact and
+# AndroidX lifecycle-process (the lifecycle observer is built on it).
 #   scripts/build-android.sh          arm64-v8a, armeabi-v7a, x86_64 with the NDK
 #                                     in $ANDROID_NDK_HOME (plain cargo + NDK clang)
 #   scripts/build-android.sh --host   the same layout from the host library
@@ -46,6 +47,8 @@ fi
 
 scripts/gen-bindings.sh kotlin
 need mvn "install Maven 3.8 or newer"
+source scripts/lib/android-classes.sh
+android_classes_ensure
 (cd bindings-kotlin && mvn -B -q -ntp -Dstyle.color=never -Dmaven.repo.local="$SESSIONCORE_CACHE/maven" -DskipTests package)
 cp "bindings-kotlin/target/sessioncore-$version.jar" "$stage/classes.jar"
 cp bindings-kotlin/android/AndroidManifest.xml "$stage/AndroidManifest.xml"
@@ -53,7 +56,8 @@ cp bindings-kotlin/android/consumer-rules.pro "$stage/proguard.txt"
 : >"$stage/R.txt"
 pom_value() { sed -nE "s|.*<$1>(.*)</$1>.*|\1|p" bindings-kotlin/pom.xml | head -1; }
 sed -e "s/@VERSION@/$version/" -e "s/@JNA_VERSION@/$(pom_value jna.version)/" \
-    -e "s/@KOTLIN_VERSION@/$(pom_value kotlin.version)/" bindings-kotlin/android/pom.template.xml >"$out/sessioncore-$version.pom"
+    -e "s/@KOTLIN_VERSION@/$(pom_value kotlin.version)/" -e "s/@LIFECYCLE_VERSION@/$(pom_value androidx.lifecycle.version)/" \
+    bindings-kotlin/android/pom.template.xml >"$out/sessioncore-$version.pom"
 aar="$out/sessioncore-$version.aar"
 rm -f "$aar"
 (cd "$stage" && python3 -c 'import sys, zipfile, os

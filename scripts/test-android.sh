@@ -24,7 +24,7 @@ for entry in classes.jar AndroidManifest.xml proguard.txt R.txt jni/host/libsess
 done
 classes="$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$unpacked/classes.jar")"
 for class in dev/sessioncore/SessionTracker.class dev/sessioncore/ffi/SessionTracker.class \
-    dev/sessioncore/android/SessionLifecycleObserver.class dev/sessioncore/ForegroundCounter.class; do
+    dev/sessioncore/android/SessionLifecycleObserver.class; do
     check "classes.jar has $class" "grep -qx '$class' <<<\"\$classes\""
 done
 check "the native library is stripped" "! readelf -S '$unpacked/jni/host/libsessioncore.so' | grep '\.symtab' >/dev/null"
@@ -34,6 +34,9 @@ check "the library exports the JNI fast path" \
     "nm -D --defined-only '$unpacked/jni/host/libsessioncore.so' | grep ' Java_dev_sessioncore_JvmFastPath_track$' >/dev/null"
 check "the POM declares JNA's Android artifact" \
     "grep -A2 '<artifactId>jna</artifactId>' target/android/sessioncore-$version.pom | grep '<type>aar</type>' >/dev/null"
+check "the POM declares AndroidX lifecycle-process" \
+    "grep -A2 '<artifactId>lifecycle-process</artifactId>' target/android/sessioncore-$version.pom | grep -E '<version>[0-9.]+</version>' >/dev/null &&
+     grep -A3 '<artifactId>lifecycle-process</artifactId>' target/android/sessioncore-$version.pom | grep '<type>aar</type>' >/dev/null"
 
 # The packaged classes on the JVM, against the packaged library.
 (cd bindings-kotlin && mvn -B -q -ntp -Dstyle.color=never -Dmaven.repo.local="$SESSIONCORE_CACHE/maven" test-compile \
