@@ -9,8 +9,10 @@ import androidx.lifecycle.Lifecycle
 import androidx.lifecycle.LifecycleOwner
 import androidx.lifecycle.ProcessLifecycleOwner
 import dev.sessioncore.SessionTracker
+import java.util.concurrent.ExecutionException
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
+import java.util.concurrent.Future
 import java.util.concurrent.TimeUnit
 
 /**
@@ -19,12 +21,12 @@ import java.util.concurrent.TimeUnit
  * ON_STOP is `background()` (ProcessLifecycleOwner already ignores the stop
  * and start of a configuration change, such as a rotation).
  *
- * `SessionLifecycleObserver.install(tracker)`, on the main thread, once per
- * tracker, and nothing else. Every tracker call (each a SQLite commit, which
- * may wait for another process's write lock) runs on this observer's own
- * background thread, in order, never on the main thread; the core reads the
- * time when the call runs. Failures are logged to Logcat, never thrown into
- * the lifecycle.
+ * `SessionLifecycleObserver.install(SessionTracker.openAsync(path))` in
+ * `Application.onCreate`, on the main thread, once per tracker, and nothing
+ * else. Every tracker call (each a SQLite commit, which may wait for another
+ * process's write lock) runs on this observer's own background thread, in
+ * order, never on the main thread; the core reads the time when the call
+ * runs. Failures are logged to Logcat, never thrown into the lifecycle.
  */
 class SessionLifecycleObserver private constructor(private val calls: Calls) : DefaultLifecycleObserver {
     /** The tracker calls the glue makes: a [SessionTracker]'s in apps, a recording of them in tests. */
@@ -93,20 +95,22 @@ class SessionLifecycleObserver private constructor(private val calls: Calls) : D
             try {
                 call()
             } catch (e: Exception) {
-                Log.w(TAG, "$what not recorded: ${e.message}", e)
+                val failure = (e as? ExecutionException)?.cause ?: e // the tracker did not open
+                Log.w(TAG, "$what not recorded: ${failure.message}", failure)
             }
         }
     }
 
-    private class TrackerCalls(private val tracker: SessionTracker) : Calls {
-        override fun launch(inBackground: Boolean) = tracker.launch(inBackground)
+    /** [tracker] gives the tracker, once it is open. */
+    private class TrackerCalls(private val tracker: () -> SessionTracker) : Calls {
+        override fun launch(inBackground: Boolean) = tracker().launch(inBackground)
 
         override fun foreground() {
-            tracker.foreground()
+            tracker().foreground()
         }
 
         override fun background() {
-            tracker.background()
+            tracker().background()
         }
     }
 
@@ -116,14 +120,22 @@ class SessionLifecycleObserver private constructor(private val calls: Calls) : D
         private const val IDLE_TIMEOUT_SECONDS = 30L
 
         /**
-         * Starts forwarding the process's transitions to [tracker] (in
-         * `Application.onCreate`, or later, after consent). Main thread:
-         * AndroidX lifecycles are observed there. Keep the returned observer
-         * to [stop] it.
+         * Starts forwarding the process's transitions to [tracker], which may
+         * still be opening ([SessionTracker.openAsync]): the state is read at
+         * once, the calls wait for the open on the observer's thread. In
+         * `Application.onCreate`, so that a cold start's first ON_START is
+         * seen as the transition it is; or later (after consent, say), which
+         * reports the foreground at once. Main thread: AndroidX lifecycles
+         * are observed there. Keep the returned observer to [stop] it.
          */
         @JvmStatic
         @MainThread
-        fun install(tracker: SessionTracker): SessionLifecycleObserver = install(TrackerCalls(tracker))
+        fun install(tracker: Future<SessionTracker>): SessionLifecycleObserver = install(TrackerCalls(tracker::get))
+
+        /** [install] with a tracker that is already open. */
+        @JvmStatic
+        @MainThread
+        fun install(tracker: SessionTracker): SessionLifecycleObserver = install(TrackerCalls { tracker })
 
         @MainThread
         internal fun install(calls: Calls): SessionLifecycleObserver = SessionLifecycleObserver(calls).also { it.catchUp() }

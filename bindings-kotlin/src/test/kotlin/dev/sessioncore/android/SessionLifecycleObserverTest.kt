@@ -24,7 +24,9 @@ import org.robolectric.annotation.Config
 import org.robolectric.shadow.api.Shadow
 import org.robolectric.shadows.ShadowActivityManager
 import org.robolectric.shadows.ShadowLooper
+import java.io.File
 import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.Future
 import java.util.concurrent.TimeUnit
 
 /**
@@ -44,6 +46,8 @@ class SessionLifecycleObserverTest {
     private lateinit var recorded: RecordingCalls
     private val activities = mutableListOf<ActivityController<Activity>>()
     private var observer: SessionLifecycleObserver? = null
+    private lateinit var sessions: Future<SessionTracker>
+    private val filesDir: File get() = app.filesDir
 
     private val db get() = folder.root.resolve("sessions.db").path
 
@@ -127,6 +131,20 @@ class SessionLifecycleObserverTest {
         assertEquals(listOf("foreground 3"), recorded.calls)
         assertEquals(listOf(3, 1, 1), indexes())
         assertOffTheMainThread()
+    }
+
+    @Test
+    fun theQuickstartOpensOffTheMainThreadAndSeesTheColdStart() {
+        SessionTracker.open(File(filesDir, "sessions.db").path).use { it.killedInTheBackground() }
+        // README example: android
+        sessions = SessionTracker.openAsync(File(filesDir, "sessions.db").path) // a Future: opens off the main thread
+        observer = SessionLifecycleObserver.install(sessions) // on the main thread: observes at once
+        // end README example
+        startActivity()
+        drain()
+        tracker = sessions.get()
+        assertEquals(false, tracker.isInBackground)
+        assertEquals(listOf(3, 1, 1), indexes())
     }
 
     @Test
