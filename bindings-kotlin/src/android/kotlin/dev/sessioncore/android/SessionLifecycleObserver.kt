@@ -2,6 +2,7 @@ package dev.sessioncore.android
 
 import android.app.ActivityManager
 import android.app.ActivityManager.RunningAppProcessInfo
+import android.os.Looper
 import android.util.Log
 import androidx.annotation.MainThread
 import androidx.lifecycle.DefaultLifecycleObserver
@@ -74,6 +75,7 @@ class SessionLifecycleObserver private constructor(private val calls: Calls) : D
      * transition it is for an app killed in the background.
      */
     private fun catchUp() {
+        check(Looper.myLooper() == Looper.getMainLooper()) { "install SessionLifecycleObserver on the main thread" }
         if (lifecycle.currentState == Lifecycle.State.INITIALIZED) {
             Log.w(TAG, "ProcessLifecycleOwner is not initialized (is androidx.startup's InitializationProvider removed?): no transitions will be seen")
         }

@@ -28,6 +28,7 @@ import java.io.File
 import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.Future
 import java.util.concurrent.TimeUnit
+import kotlin.concurrent.thread
 
 /**
  * The Android glue on the real ProcessLifecycleOwner and Robolectric's main
@@ -157,6 +158,14 @@ class SessionLifecycleObserverTest {
         drain()
         assertEquals(listOf("launch(false)"), recorded.calls)
         assertOffTheMainThread()
+    }
+
+    @Test
+    fun anInstallOffTheMainThreadIsRefused() {
+        openTracker()
+        var refused: Throwable? = null
+        thread { refused = runCatching { SessionLifecycleObserver.install(recorded) }.exceptionOrNull() }.join()
+        assertEquals("install SessionLifecycleObserver on the main thread", refused?.message)
     }
 
     private fun openTracker(before: SessionTracker.() -> Unit = {}) {
