@@ -36,6 +36,8 @@ SWIFT_RUN_ENV="SESSIONCORE_LIB_DIR=$(dirname "$lib")" swift_run "$SESSIONCORE_RO
 
 echo "== Kotlin (JMH)" >&2
 scripts/gen-bindings.sh kotlin
+source scripts/lib/android-classes.sh
+android_classes_ensure
 (cd bindings-kotlin &&
     mvn -B -q -ntp -Dstyle.color=never -Dmaven.repo.local="$SESSIONCORE_CACHE/maven" -Pjmh -DskipTests test-compile \
         dependency:build-classpath -Dmdep.outputFile=target/jmh/classpath.txt -Dmdep.includeScope=test >&2 &&

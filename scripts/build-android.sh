@@ -45,6 +45,8 @@ fi
 
 scripts/gen-bindings.sh kotlin
 need mvn "install Maven 3.8 or newer"
+source scripts/lib/android-classes.sh
+android_classes_ensure
 (cd bindings-kotlin && mvn -B -q -ntp -Dstyle.color=never -Dmaven.repo.local="$SESSIONCORE_CACHE/maven" -DskipTests package)
 cp "bindings-kotlin/target/sessioncore-$version.jar" "$stage/classes.jar"
 cp bindings-kotlin/android/AndroidManifest.xml "$stage/AndroidManifest.xml"

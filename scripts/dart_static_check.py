@@ -2,13 +2,18 @@
 """Static checks of the Dart binding, for machines without a Dart SDK:
 (1) every .dart file parses with tree-sitter-dart, with zero ERROR or MISSING
 nodes; (2) every native symbol the Dart code looks up is exported by the
-built library (`nm -D --defined-only`). A check that finds nothing to check
-fails. Prints `dart-static: N passed, M failed`.
+built library (`nm -D --defined-only`); (3) every call of the generated
+SessionTracker (`_ffi.<method>(...)`, `gen.SessionTracker.<method>(...)`, or
+a tear-off of one) names a method the generated class has, with as many
+positional arguments as it takes and only its named parameters (all its
+required ones) — a mismatch parses, and only a Dart compiler would refuse it.
+A check that finds nothing to check fails. Prints `dart-static: N passed, M failed`.
 usage: dart_static_check.py LIBRARY DART_DIR..."""
 
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import tree_sitter
@@ -18,6 +23,28 @@ import tree_sitter_dart
 # the type arguments may nest, so match lazily up to the first `>('`.
 LOOKUP_CALL = re.compile(r"\.(?:lookupFunction|lookup)\s*<")
 LOOKUP_SYMBOL = re.compile(r"\.(?:lookupFunction|lookup)\s*<.*?>\s*\(\s*'([A-Za-z0-9_]+)'", re.S)
+GENERATED = Path(__file__).resolve().parent.parent / "bindings-dart/lib/src/generated/sessioncore.dart"
+
+
+@dataclass
+class Signature:
+    """A method's parameters: positional (required, then optional) and named."""
+
+    required: int
+    positional: int
+    named: set[str]
+    required_named: set[str]
+
+    def refuses(self, positional: int | None, named: list[str]) -> str | None:
+        """Why a call with these arguments (None: a tear-off, called with none) does not fit."""
+        if positional is None:
+            return "a tear-off of a method with required parameters" if self.required or self.required_named else None
+        if not self.required <= positional <= self.positional:
+            return f"{positional} positional arguments, the method takes {self.required} to {self.positional}"
+        unknown, missing = set(named) - self.named, self.required_named - set(named)
+        if unknown:
+            return f"no named parameter {', '.join(sorted(unknown))} (it has {', '.join(sorted(self.named)) or 'none'})"
+        return f"missing required named {', '.join(sorted(missing))}" if missing else None
 
 
 def syntax_errors(parser: tree_sitter.Parser, path: Path) -> list[str]:
@@ -30,6 +57,72 @@ def syntax_errors(parser: tree_sitter.Parser, path: Path) -> list[str]:
             found.append(f"{path}:{node.start_point[0] + 1}:{node.start_point[1] + 1}: {kind} {node.type}")
         stack.extend(node.children)
     return found
+
+
+def text(node) -> str:
+    return node.text.decode()
+
+
+def walk(node):
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
+
+
+def generated_methods(parser: tree_sitter.Parser, generated: Path) -> dict[str, Signature]:
+    """The methods of the generated `SessionTracker` class, static ones included."""
+    tree = parser.parse(generated.read_bytes())
+    methods = {}
+    for node in walk(tree.root_node):
+        if node.type != "class_definition" or text(node.child_by_field_name("name") or node.children[1]) != "SessionTracker":
+            continue
+        for signature in walk(node):
+            if signature.type != "function_signature":
+                continue
+            name = next(text(c) for c in signature.children if c.type == "identifier")
+            parameters = next(c for c in signature.children if c.type == "formal_parameter_list")
+            required = sum(1 for c in parameters.children if c.type == "formal_parameter")
+            optional, named, required_named = 0, set(), set()
+            for group in (c for c in parameters.children if c.type == "optional_formal_parameters"):
+                members = [c for c in group.children if c.type == "formal_parameter"]
+                if text(group.children[0]) == "[":
+                    optional += len(members)
+                    continue
+                for member in members:
+                    parameter = [text(c) for c in member.children if c.type == "identifier"][-1]
+                    named.add(parameter)
+                    if member.prev_sibling is not None and text(member.prev_sibling) == "required":
+                        required_named.add(parameter)
+            methods[name] = Signature(required, required + optional, named, required_named)
+    return methods
+
+
+def tracker_calls(tree):
+    """(line, method, positional count or None for a tear-off, named argument names) of each use."""
+    for node in walk(tree.root_node):
+        if node.type != "identifier" or text(node) not in ("_ffi", "gen"):
+            continue
+        selectors, sibling = [], node.next_named_sibling
+        while sibling is not None and sibling.type == "selector":
+            selectors.append(sibling.children[0])
+            sibling = sibling.next_named_sibling
+        names = [text(s.children[-1]) for s in selectors if s.type == "unconditional_assignable_selector"]
+        if text(node) == "gen":  # gen.SessionTracker.<static method>
+            if names[:1] != ["SessionTracker"] or len(selectors) < 2:
+                continue
+            selectors = selectors[1:]
+        if not selectors or selectors[0].type != "unconditional_assignable_selector":
+            continue
+        method = text(selectors[0].children[-1])
+        if len(selectors) < 2 or selectors[1].type != "argument_part":
+            yield node.start_point[0] + 1, method, None, []
+            continue
+        arguments = next(c for c in selectors[1].children if c.type == "arguments")
+        positional = sum(1 for c in arguments.children if c.type == "argument")
+        named = [text(c.child(0).child(0)) for c in arguments.children if c.type == "named_argument"]
+        yield node.start_point[0] + 1, method, positional, named
 
 
 def exported_symbols(library: Path) -> set[str]:
@@ -75,6 +168,26 @@ def main() -> int:
             print(f"FAIL symbol {symbol} is looked up by the Dart code but not exported by {library}")
             failed += 1
     print(f"dart-static: {len(looked_up)} native symbols looked up, checked against {library.name}")
+
+    methods = generated_methods(parser, GENERATED) if GENERATED.exists() else {}
+    if not methods:
+        print(f"FAIL no SessionTracker methods found in {GENERATED}")
+        failed += 1
+    calls = 0
+    for path in (f for f in files if f.resolve() != GENERATED):
+        for line, method, positional, named in tracker_calls(parser.parse(path.read_bytes())):
+            calls += 1
+            signature = methods.get(method)
+            why = f"the generated SessionTracker has no method {method}" if signature is None else signature.refuses(positional, named)
+            if why:
+                print(f"FAIL call {path}:{line}: {method}: {why}")
+                failed += 1
+            else:
+                passed += 1
+    if not calls:
+        print("FAIL no calls of the generated SessionTracker found in the Dart code")
+        failed += 1
+    print(f"dart-static: {calls} calls of the generated SessionTracker checked against its {len(methods)} methods")
     print(f"dart-static: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

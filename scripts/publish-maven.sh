@@ -48,18 +48,22 @@ jar --create --file "$stage/sessioncore-android-sources.jar" "${sources[@]}" -C 
 (cd bindings-kotlin && mvn_quiet dokka:javadocJar)
 javadoc="bindings-kotlin/target/sessioncore-$version-javadoc.jar"
 
-# write_pom ARTIFACT PACKAGING JNA_TYPE NAME DESCRIPTION
+# write_pom ARTIFACT PACKAGING JNA_TYPE NAME DESCRIPTION ANDROID_ONLY
+#   ANDROID_ONLY: "keep" keeps the template's android-only dependencies, "drop" drops them
 write_pom() {
-    sed -e "s|@ARTIFACT_ID@|$1|" -e "s|@PACKAGING@|$2|" -e "s|@JNA_TYPE@|$3|" -e "s|@NAME@|$4|" \
+    local android_only='/<!-- .*android-only/d'
+    [[ "$6" == keep ]] || android_only='/<!-- android-only/,/<!-- end android-only -->/d'
+    sed -e "$android_only" -e "s|@ARTIFACT_ID@|$1|" -e "s|@PACKAGING@|$2|" -e "s|@JNA_TYPE@|$3|" -e "s|@NAME@|$4|" \
         -e "s|@DESCRIPTION@|$5|" -e "s|@VERSION@|$version|g" -e "s|@URL@|$url|g" \
         -e "s|@JNA_VERSION@|$(pom_property jna.version)|" -e "s|@KOTLIN_STDLIB_VERSION@|$(pom_property kotlin.stdlib.version)|" \
+        -e "s|@LIFECYCLE_VERSION@|$(pom_property androidx.lifecycle.version)|" \
         bindings-kotlin/publish/pom.template.xml >"$stage/$1.pom"
 }
 summary="session tracking for mobile analytics (Snowplow client_session, RudderStack and Amplitude session fields) on one Rust core with SQLite persistence"
 write_pom sessioncore-android aar aar "sessioncore for Android" \
-    "sessioncore for Android: $summary. Libraries for arm64-v8a, armeabi-v7a and x86_64, lifecycle observer, consumer R8 rules."
+    "sessioncore for Android: $summary. Libraries for arm64-v8a, armeabi-v7a and x86_64, lifecycle observer, consumer R8 rules." keep
 write_pom sessioncore-jvm jar jar "sessioncore for the JVM" \
-    "sessioncore for desktop and server JVMs: $summary. The app provides the native library on jna.library.path."
+    "sessioncore for desktop and server JVMs: $summary. The app provides the native library on jna.library.path." drop
 
 # deploy ARTIFACT FILE: the artifact, its POM, sources and javadoc, with md5 and sha1.
 deploy() {

@@ -26,7 +26,7 @@ for entry in classes.jar AndroidManifest.xml proguard.txt R.txt jni/host/libsess
 done
 classes="$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$unpacked/classes.jar")"
 for class in dev/sessioncore/SessionTracker.class dev/sessioncore/ffi/SessionTracker.class \
-    dev/sessioncore/android/SessionLifecycleObserver.class dev/sessioncore/ForegroundCounter.class \
+    dev/sessioncore/android/SessionLifecycleObserver.class \
     META-INF/sessioncore/LICENSE META-INF/sessioncore/THIRD-PARTY-NOTICES.txt; do
     check "classes.jar has $class" "grep -qx '$class' <<<\"\$classes\""
 done

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Dart: generates the bindings with the pinned uniffi-bindgen-dart and checks
 # them statically (every .dart file parses; every native symbol the code looks
-# up is exported by the built library; the package's build hook builds this
-# workspace's crate for real Rust targets and bundles what the loader opens),
-# proves those checks can fail, and runs the conformance runner
-# (`flutter test`, which also runs the build hook) where a Flutter SDK exists.
+# up is exported by the built library; every call of the generated tracker
+# fits its parameters; the package's build hook builds this workspace's crate
+# for real Rust targets and bundles what the loader opens), proves those
+# checks can fail, and runs the conformance runner (`flutter test`, which
+# also runs the build hook) where a Flutter SDK exists.
 # Without one, the runtime runner is reported as skipped, never as passed.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -19,13 +20,25 @@ passed=0 failed=0
 
 if check "$lib" "$SESSIONCORE_ROOT/bindings-dart"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
-# The checks must be able to fail: a broken file, and a library without the symbols.
+# The checks must be able to fail: a broken file, a library without the
+# symbols, and a call that passes named arguments positionally.
 broken="$(mktemp -d)"
 trap 'rm -rf "$broken"' EXIT
 cp "$SESSIONCORE_ROOT/bindings-dart/lib/sessioncore.dart" "$broken/broken.dart"
 echo 'class Broken { void f( { }' >>"$broken/broken.dart"
 if check "$lib" "$broken" >/dev/null; then
     echo "FAIL the syntax check accepted a broken file"
+    failed=$((failed + 1))
+else
+    passed=$((passed + 1))
+fi
+mkdir "$broken/call"
+sed 's/_ffi\.track(eventId: eventId, at: at)/_ffi.track(eventId, at)/' "$SESSIONCORE_ROOT/bindings-dart/lib/sessioncore.dart" \
+    >"$broken/call/sessioncore.dart"
+output="$(check "$lib" "$broken/call" || true)"
+if cmp -s "$SESSIONCORE_ROOT/bindings-dart/lib/sessioncore.dart" "$broken/call/sessioncore.dart" ||
+    ! grep -E '^FAIL call .*: track: 2 positional arguments' <<<"$output" >/dev/null; then
+    echo "FAIL the call check accepted _ffi.track(eventId, at) against track({eventId, at})"
     failed=$((failed + 1))
 else
     passed=$((passed + 1))
@@ -65,7 +78,8 @@ runtime_skipped=0 reason=""
 if command -v flutter >/dev/null 2>&1; then
     build_checker
     if (cd "$SESSIONCORE_ROOT/bindings-dart" && flutter pub get &&
-        SESSIONCORE_LIBRARY="$lib" SESSIONCORE_SCENARIO_DIR="$SESSIONCORE_ROOT/tests/scenarios" flutter test); then
+        SESSIONCORE_LIBRARY="$lib" LD_LIBRARY_PATH="$(dirname "$lib")" \
+            SESSIONCORE_SCENARIO_DIR="$SESSIONCORE_ROOT/tests/scenarios" flutter test); then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))

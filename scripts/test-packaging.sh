@@ -63,6 +63,9 @@ for artifact in sessioncore-android:aar sessioncore-jvm:jar; do
     done
     check "the POM of $name is complete and brings JNA's $packaging" "pom_complete '$base.pom' $packaging"
 done
+check "only the Android POM brings AndroidX lifecycle-process (an AAR), for the lifecycle observer" \
+    "grep -A3 '<artifactId>lifecycle-process</artifactId>' '$repository/dev/sessioncore/sessioncore-android/$version/sessioncore-android-$version.pom' | grep '<type>aar</type>' >/dev/null &&
+     ! grep lifecycle '$repository/dev/sessioncore/sessioncore-jvm/$version/sessioncore-jvm-$version.pom' >/dev/null"
 check "the sources jar has the wrapper and the generated code" \
     "unzip -l '$repository/dev/sessioncore/sessioncore-jvm/$version/sessioncore-jvm-$version-sources.jar' | grep -E 'dev/sessioncore/(SessionTracker|ffi/sessioncore)\.kt' | wc -l | grep -x 2 >/dev/null"
 

@@ -8,6 +8,7 @@ import 'src/native_library.dart';
 
 export 'src/generated/sessioncore.dart'
     show TrackerConfig, SessionEvent, SessionState, RecoveryReport, NewSessionReason, LogLevel, ClockReading, BootClockReading, EndedSession, ImportedState;
+export 'src/async_tracker.dart' show AsyncSessionTracker;
 export 'src/lifecycle.dart' show SessionLifecycleBinding;
 
 bool _libraryLoaded = false;
@@ -96,7 +97,8 @@ T _translatingErrors<T>(T Function() call) {
 /// and the boot clock after it holds the database's write lock, so call order
 /// is time order across threads and processes. `at` passes an explicit
 /// [ClockReading] instead, for tests and tools only. Each call is a durable
-/// SQLite commit; on the UI isolate prefer [AsyncSessionTracker].
+/// SQLite commit, which may wait for another process's write lock: on the UI
+/// isolate use [AsyncSessionTracker], whose calls run on a worker isolate.
 class SessionTracker {
   SessionTracker._(this._ffi);
 

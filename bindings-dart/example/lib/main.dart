@@ -2,18 +2,17 @@ import 'package:flutter/material.dart';
 import 'package:path_provider/path_provider.dart';
 import 'package:sessioncore/sessioncore.dart';
 
-Future<void> main() async {
+void main() {
   WidgetsFlutterBinding.ensureInitialized();
-  final directory = await getApplicationSupportDirectory();
-  final tracker = SessionTracker.open('${directory.path}/sessions.db');
-  SessionLifecycleBinding(tracker);
-  runApp(ExampleApp(tracker: tracker));
+  final sessions = getApplicationSupportDirectory().then((dir) => AsyncSessionTracker.open('${dir.path}/sessions.db'));
+  SessionLifecycleBinding(sessions); // before any await: it sees the launch as it is
+  runApp(ExampleApp(sessions: sessions));
 }
 
 class ExampleApp extends StatefulWidget {
-  const ExampleApp({super.key, required this.tracker});
+  const ExampleApp({super.key, required this.sessions});
 
-  final SessionTracker tracker;
+  final Future<AsyncSessionTracker> sessions;
 
   @override
   State<ExampleApp> createState() => _ExampleAppState();
@@ -22,8 +21,8 @@ class ExampleApp extends StatefulWidget {
 class _ExampleAppState extends State<ExampleApp> {
   String _entity = 'Tap the button to track an event.';
 
-  void _track() {
-    final event = widget.tracker.track();
+  Future<void> _track() async {
+    final event = await (await widget.sessions).track();
     setState(() => _entity = event?.snowplowContextJson ?? 'no session entity');
   }
 

@@ -11,6 +11,9 @@ import dev.sessioncore.ffi.FfiConverterTypeClockReading
 import dev.sessioncore.ffi.FfiConverterTypeSessionState
 import dev.sessioncore.ffi.SessionTracker as FfiSessionTracker
 import java.nio.ByteBuffer
+import java.util.concurrent.Future
+import java.util.concurrent.FutureTask
+import kotlin.concurrent.thread
 
 /** Called once per new session, with the event that started it. */
 fun interface SessionUpdateListener {
@@ -136,7 +139,7 @@ class SessionTracker private constructor(
     }
 
     companion object {
-        /** Opens (creating, migrating or recovering) [path] for [namespace]; a disk write: call it off the main thread. */
+        /** Opens (creating, migrating or recovering) [path] for [namespace]; a disk write: call it off the main thread, or use [openAsync]. */
         @JvmStatic
         @JvmOverloads
         fun open(
@@ -144,6 +147,21 @@ class SessionTracker private constructor(
             namespace: String = "default",
             config: TrackerConfig = TrackerConfig(),
         ): SessionTracker = open(path, namespace, config, useJvmFastPath = true)
+
+        /**
+         * Opens [path] on a new background thread, for callers on the main
+         * thread: opening writes to disk (and may migrate or recover a file).
+         * [Future.get] returns the tracker, or throws an ExecutionException
+         * whose cause is the [SessionCoreException].
+         */
+        @JvmStatic
+        @JvmOverloads
+        fun openAsync(
+            path: String,
+            namespace: String = "default",
+            config: TrackerConfig = TrackerConfig(),
+        ): Future<SessionTracker> =
+            FutureTask { open(path, namespace, config) }.also { thread(name = "sessioncore-open", isDaemon = true, block = it::run) }
 
         /** Tests open trackers on the generated (JNA) path too, to replay the suite through both. */
         internal fun open(

@@ -36,6 +36,13 @@ class ApiTest {
     }
 
     @Test
+    fun openAsyncGivesTheTrackerOrTheErrorAsTheCause() {
+        SessionTracker.openAsync(db).get().use { assertEquals(1, it.track()!!.eventIndex) }
+        val failure = assertThrows<java.util.concurrent.ExecutionException> { SessionTracker.openAsync(db, namespace = "").get() }
+        assertEquals("namespace", (failure.cause as SessionCoreException.InvalidConfig).field)
+    }
+
+    @Test
     fun invalidConfigNamesTheField() {
         val error = assertThrows<SessionCoreException.InvalidConfig> {
             SessionTracker.open(db, config = TrackerConfig(foregroundTimeoutMs = -1))

@@ -1,56 +1,153 @@
 package dev.sessioncore.android
 
-import android.app.Activity
-import android.app.Application
-import android.os.Bundle
+import android.app.ActivityManager
+import android.app.ActivityManager.RunningAppProcessInfo
+import android.os.Looper
 import android.util.Log
-import dev.sessioncore.ForegroundCounter
-import dev.sessioncore.SessionCoreException
+import androidx.annotation.MainThread
+import androidx.lifecycle.DefaultLifecycleObserver
+import androidx.lifecycle.Lifecycle
+import androidx.lifecycle.LifecycleOwner
+import androidx.lifecycle.ProcessLifecycleOwner
 import dev.sessioncore.SessionTracker
+import java.util.concurrent.ExecutionException
+import java.util.concurrent.ExecutorService
+import java.util.concurrent.Executors
+import java.util.concurrent.Future
+import java.util.concurrent.TimeUnit
 
 /**
- * Wires an app's process-level foreground/background transitions into a
- * [SessionTracker]: `SessionLifecycleObserver.install(application, tracker)`
- * in `Application.onCreate`, and nothing else. Failures are logged, never
- * thrown into the activity lifecycle.
+ * Wires the process's foreground/background transitions into a [SessionTracker]
+ * through AndroidX's [ProcessLifecycleOwner]: ON_START is `foreground()`,
+ * ON_STOP is `background()` (ProcessLifecycleOwner already ignores the stop
+ * and start of a configuration change, such as a rotation).
+ *
+ * `SessionLifecycleObserver.install(SessionTracker.openAsync(path))` in
+ * `Application.onCreate`, on the main thread, once per tracker, and nothing
+ * else. Every tracker call (each a SQLite commit, which may wait for another
+ * process's write lock) runs on this observer's own background thread, in
+ * order, never on the main thread; the core reads the time when the call
+ * runs. Failures are logged to Logcat, never thrown into the lifecycle.
  */
-class SessionLifecycleObserver private constructor(tracker: SessionTracker) : Application.ActivityLifecycleCallbacks {
-    private val counter = ForegroundCounter(
-        object : ForegroundCounter.Transitions {
-            override fun onForeground() = logFailure("foreground") { tracker.foreground() }
+class SessionLifecycleObserver private constructor(private val calls: Calls) : DefaultLifecycleObserver {
+    /** The tracker calls the glue makes: a [SessionTracker]'s in apps, a recording of them in tests. */
+    internal interface Calls {
+        fun launch(inBackground: Boolean)
 
-            override fun onBackground() = logFailure("background") { tracker.background() }
-        },
-    )
+        fun foreground()
 
-    override fun onActivityStarted(activity: Activity) = counter.activityStarted()
+        fun background()
+    }
 
-    override fun onActivityStopped(activity: Activity) = counter.activityStopped(activity.isChangingConfigurations)
+    private val executor: ExecutorService =
+        Executors.newSingleThreadExecutor { task -> Thread(task, THREAD_NAME).apply { isDaemon = true } }
+    private val lifecycle: Lifecycle = ProcessLifecycleOwner.get().lifecycle
 
-    override fun onActivityCreated(activity: Activity, savedInstanceState: Bundle?) {}
+    /** True while addObserver replays the lifecycle's past events (main thread only). */
+    private var catchingUp = false
 
-    override fun onActivityResumed(activity: Activity) {}
+    override fun onStart(owner: LifecycleOwner) {
+        if (!catchingUp) submit("foreground", calls::foreground)
+    }
 
-    override fun onActivityPaused(activity: Activity) {}
+    override fun onStop(owner: LifecycleOwner) {
+        if (!catchingUp) submit("background", calls::background)
+    }
 
-    override fun onActivitySaveInstanceState(activity: Activity, outState: Bundle) {}
+    /** Stops observing (main thread); transitions already handed over are still recorded. */
+    @MainThread
+    fun stop() {
+        lifecycle.removeObserver(this)
+        executor.shutdown()
+    }
 
-    override fun onActivityDestroyed(activity: Activity) {}
+    /** Waits until every transition handed over so far is recorded (tests). */
+    internal fun awaitIdle() {
+        executor.submit {}.get(IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+    }
+
+    /**
+     * Reports the state the process is really in, without a transition:
+     * already started (a late install, after consent, say) is the foreground;
+     * not started and without visible UI (a push, a job, a background fetch)
+     * is the background; not started with UI about to show (a cold start from
+     * the launcher) says nothing, so that the coming ON_START is the real
+     * transition it is for an app killed in the background.
+     */
+    private fun catchUp() {
+        check(Looper.myLooper() == Looper.getMainLooper()) { "install SessionLifecycleObserver on the main thread" }
+        if (lifecycle.currentState == Lifecycle.State.INITIALIZED) {
+            Log.w(TAG, "ProcessLifecycleOwner is not initialized (is androidx.startup's InitializationProvider removed?): no transitions will be seen")
+        }
+        when {
+            lifecycle.currentState.isAtLeast(Lifecycle.State.STARTED) -> submit("launch") { calls.launch(inBackground = false) }
+            !processHasVisibleUi() -> submit("launch") { calls.launch(inBackground = true) }
+        }
+        // addObserver replays ON_CREATE (and ON_START when started) at once: the state is reported above.
+        catchingUp = true
+        try {
+            lifecycle.addObserver(this)
+        } finally {
+            catchingUp = false
+        }
+    }
+
+    private fun submit(what: String, call: () -> Unit) {
+        executor.execute {
+            try {
+                call()
+            } catch (e: Exception) {
+                val failure = (e as? ExecutionException)?.cause ?: e // the tracker did not open
+                Log.w(TAG, "$what not recorded: ${failure.message}", failure)
+            }
+        }
+    }
+
+    /** [tracker] gives the tracker, once it is open. */
+    private class TrackerCalls(private val tracker: () -> SessionTracker) : Calls {
+        override fun launch(inBackground: Boolean) = tracker().launch(inBackground)
+
+        override fun foreground() {
+            tracker().foreground()
+        }
+
+        override fun background() {
+            tracker().background()
+        }
+    }
 
     companion object {
         private const val TAG = "sessioncore"
+        private const val THREAD_NAME = "sessioncore-lifecycle"
+        private const val IDLE_TIMEOUT_SECONDS = 30L
 
-        /** Registers the observer on [application]; returns it for unregistering. */
+        /**
+         * Starts forwarding the process's transitions to [tracker], which may
+         * still be opening ([SessionTracker.openAsync]): the state is read at
+         * once, the calls wait for the open on the observer's thread. In
+         * `Application.onCreate`, so that a cold start's first ON_START is
+         * seen as the transition it is; or later (after consent, say), which
+         * reports the foreground at once. Main thread: AndroidX lifecycles
+         * are observed there. Keep the returned observer to [stop] it.
+         */
         @JvmStatic
-        fun install(application: Application, tracker: SessionTracker): SessionLifecycleObserver =
-            SessionLifecycleObserver(tracker).also(application::registerActivityLifecycleCallbacks)
+        @MainThread
+        fun install(tracker: Future<SessionTracker>): SessionLifecycleObserver = install(TrackerCalls(tracker::get))
 
-        private inline fun logFailure(transition: String, call: () -> Unit) {
-            try {
-                call()
-            } catch (e: SessionCoreException) {
-                Log.w(TAG, "$transition transition not recorded: ${e.message}")
-            }
+        /** [install] with a tracker that is already open. */
+        @JvmStatic
+        @MainThread
+        fun install(tracker: SessionTracker): SessionLifecycleObserver = install(TrackerCalls { tracker })
+
+        @MainThread
+        internal fun install(calls: Calls): SessionLifecycleObserver = SessionLifecycleObserver(calls).also { it.catchUp() }
+
+        /** Foreground and visible are the importances of a process whose UI shows or is about to. */
+        private fun processHasVisibleUi(): Boolean {
+            val info = RunningAppProcessInfo()
+            ActivityManager.getMyMemoryState(info)
+            return info.importance == RunningAppProcessInfo.IMPORTANCE_FOREGROUND ||
+                info.importance == RunningAppProcessInfo.IMPORTANCE_VISIBLE
         }
     }
 }

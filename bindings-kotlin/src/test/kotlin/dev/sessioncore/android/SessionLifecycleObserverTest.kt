@@ -1,0 +1,245 @@
+package dev.sessioncore.android
+
+import android.app.Activity
+import android.app.ActivityManager
+import android.app.ActivityManager.RunningAppProcessInfo
+import android.app.Application
+import android.content.Context
+import android.os.Looper
+import android.os.Process
+import androidx.lifecycle.ProcessLifecycleOwner
+import dev.sessioncore.SessionTracker
+import org.junit.After
+import org.junit.Assert.assertEquals
+import org.junit.Before
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+import org.junit.runner.RunWith
+import org.robolectric.Robolectric
+import org.robolectric.RobolectricTestRunner
+import org.robolectric.RuntimeEnvironment
+import org.robolectric.android.controller.ActivityController
+import org.robolectric.annotation.Config
+import org.robolectric.shadow.api.Shadow
+import org.robolectric.shadows.ShadowActivityManager
+import org.robolectric.shadows.ShadowLooper
+import java.io.File
+import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.Future
+import java.util.concurrent.TimeUnit
+import kotlin.concurrent.thread
+
+/**
+ * The Android glue on the real ProcessLifecycleOwner and Robolectric's main
+ * looper (API 34), driving real activities, against real trackers on temp
+ * files. Each test records every tracker call the glue makes, with the
+ * event index it returned (`-` for none) and the thread it ran on.
+ */
+@RunWith(RobolectricTestRunner::class)
+@Config(sdk = [34], manifest = Config.NONE)
+class SessionLifecycleObserverTest {
+    @get:Rule
+    val folder = TemporaryFolder()
+
+    private lateinit var app: Application
+    private lateinit var tracker: SessionTracker
+    private lateinit var recorded: RecordingCalls
+    private val activities = mutableListOf<ActivityController<Activity>>()
+    private var observer: SessionLifecycleObserver? = null
+    private lateinit var sessions: Future<SessionTracker>
+    private val filesDir: File get() = app.filesDir
+
+    private val db get() = folder.root.resolve("sessions.db").path
+
+    @Before
+    fun attachTheProcessLifecycle() {
+        app = RuntimeEnvironment.getApplication()
+        // What androidx.startup's InitializationProvider does in an app before
+        // Application.onCreate. Robolectric keeps one sandbox, and so one
+        // ProcessLifecycleOwner, across tests: attach it to this test's app.
+        ProcessLifecycleOwner.Companion::class.java
+            .getMethod("init\$lifecycle_process_release", Context::class.java)
+            .invoke(ProcessLifecycleOwner.Companion, app)
+    }
+
+    @After
+    fun leaveTheProcessStopped() {
+        activities.forEach { it.pause().stop().destroy() }
+        ShadowLooper.idleMainLooper(STOP_DELAY_MS, TimeUnit.MILLISECONDS)
+        observer?.stop()
+        tracker.close()
+    }
+
+    @Test
+    fun aProcessWithoutVisibleUiReportsBackgroundAtInstall() {
+        openTracker()
+        setImportance(RunningAppProcessInfo.IMPORTANCE_SERVICE) // a push receiver or a job
+        install()
+        assertEquals(listOf("launch(true)"), recorded.calls)
+        assertEquals(true, tracker.isInBackground)
+        assertEquals(null, tracker.sessionIndex)
+
+        startActivity() // the user opens the app later: a real transition
+        drain()
+        assertEquals(listOf("launch(true)", "foreground 1"), recorded.calls)
+        assertEquals(1, tracker.foregroundIndex)
+        assertOffTheMainThread()
+    }
+
+    @Test
+    fun aLateInstallCatchesUpAndRecordsTheFirstTripToTheBackground() {
+        openTracker { killedInTheBackground() }
+        startActivity()
+        install() // after consent, say, while the activity shows
+        assertEquals(listOf("launch(false)"), recorded.calls)
+        assertEquals(false, tracker.isInBackground)
+        assertEquals(listOf(2, 1, 0), indexes())
+
+        stopActivities()
+        assertEquals(listOf("launch(false)", "background 3"), recorded.calls)
+        assertEquals(true, tracker.isInBackground)
+        assertEquals(listOf(3, 2, 0), indexes())
+        assertOffTheMainThread()
+    }
+
+    @Test
+    fun aRoundTripIsOneBackgroundThenOneForeground() {
+        openTracker()
+        install()
+        startActivity()
+        drain()
+        tracker.track()
+        stopActivities()
+        startActivity()
+        drain()
+        // The first foreground finds a fresh store already in the foreground: no event.
+        assertEquals(listOf("foreground -", "background 2", "foreground 3"), recorded.calls)
+        assertEquals(false, tracker.isInBackground)
+        assertEquals(listOf(3, 1, 1), indexes())
+        assertOffTheMainThread()
+    }
+
+    @Test
+    fun aColdStartOfAnAppKilledInTheBackgroundIsARealForeground() {
+        openTracker { killedInTheBackground() }
+        install() // Application.onCreate of a launch from the launcher: the UI is about to show
+        drain()
+        assertEquals(emptyList<String>(), recorded.calls)
+
+        startActivity()
+        drain()
+        assertEquals(listOf("foreground 3"), recorded.calls)
+        assertEquals(listOf(3, 1, 1), indexes())
+        assertOffTheMainThread()
+    }
+
+    @Test
+    fun theQuickstartOpensOffTheMainThreadAndSeesTheColdStart() {
+        SessionTracker.open(File(filesDir, "sessions.db").path).use { it.killedInTheBackground() }
+        // README example: android
+        sessions = SessionTracker.openAsync(File(filesDir, "sessions.db").path) // a Future: opens off the main thread
+        observer = SessionLifecycleObserver.install(sessions) // on the main thread: observes at once
+        // end README example
+        startActivity()
+        drain()
+        tracker = sessions.get()
+        assertEquals(false, tracker.isInBackground)
+        assertEquals(listOf(3, 1, 1), indexes())
+    }
+
+    @Test
+    fun aRotationIsNotATripToTheBackground() {
+        openTracker()
+        startActivity()
+        install()
+        activities.single().recreate()
+        ShadowLooper.idleMainLooper(STOP_DELAY_MS, TimeUnit.MILLISECONDS)
+        drain()
+        assertEquals(listOf("launch(false)"), recorded.calls)
+        assertOffTheMainThread()
+    }
+
+    @Test
+    fun anInstallOffTheMainThreadIsRefused() {
+        openTracker()
+        var refused: Throwable? = null
+        thread { refused = runCatching { SessionLifecycleObserver.install(recorded) }.exceptionOrNull() }.join()
+        assertEquals("install SessionLifecycleObserver on the main thread", refused?.message)
+    }
+
+    private fun openTracker(before: SessionTracker.() -> Unit = {}) {
+        SessionTracker.open(db).use(before)
+        tracker = SessionTracker.open(db)
+        recorded = RecordingCalls(tracker)
+    }
+
+    /** A store whose app went to the background after one event and was killed there. */
+    private fun SessionTracker.killedInTheBackground() {
+        track()
+        background()
+    }
+
+    private fun install() {
+        observer = SessionLifecycleObserver.install(recorded)
+        drain()
+    }
+
+    private fun drain() = observer!!.awaitIdle()
+
+    private fun startActivity() {
+        activities += Robolectric.buildActivity(Activity::class.java).setup()
+    }
+
+    /** Every activity stops, and ProcessLifecycleOwner's delay passes on the main looper. */
+    private fun stopActivities() {
+        activities.forEach { it.pause().stop().destroy() }
+        activities.clear()
+        ShadowLooper.idleMainLooper(STOP_DELAY_MS, TimeUnit.MILLISECONDS)
+        drain()
+    }
+
+    private fun setImportance(importance: Int) {
+        val manager = app.getSystemService(Context.ACTIVITY_SERVICE) as ActivityManager
+        val process = RunningAppProcessInfo().also {
+            it.pid = Process.myPid()
+            it.importance = importance
+        }
+        Shadow.extract<ShadowActivityManager>(manager).setProcesses(listOf(process))
+    }
+
+    /** The current session's event index, background index and foreground index. */
+    private fun indexes() = tracker.state.let { listOf(it.eventIndex, it.backgroundIndex, it.foregroundIndex) }
+
+    private fun assertOffTheMainThread() {
+        assertEquals(emptyList<String>(), recorded.onTheMainThread)
+        assertEquals(setOf("sessioncore-lifecycle"), recorded.threads.toSet())
+    }
+
+    private class RecordingCalls(private val tracker: SessionTracker) : SessionLifecycleObserver.Calls {
+        val calls = CopyOnWriteArrayList<String>()
+        val threads = CopyOnWriteArrayList<String>()
+        val onTheMainThread = CopyOnWriteArrayList<String>()
+
+        override fun launch(inBackground: Boolean) = record("launch($inBackground)") { tracker.launch(inBackground) }
+
+        override fun foreground() = record("foreground") { tracker.foreground()?.eventIndex }
+
+        override fun background() = record("background") { tracker.background()?.eventIndex }
+
+        private fun record(name: String, call: () -> Any?) {
+            threads += Thread.currentThread().name
+            if (Looper.myLooper() == Looper.getMainLooper()) onTheMainThread += name
+            calls += when (val eventIndex = call()) {
+                is Int -> "$name $eventIndex"
+                is Unit -> name
+                else -> "$name -"
+            }
+        }
+    }
+
+    private companion object {
+        /** ProcessLifecycleOwner dispatches ON_STOP this long after the last activity stops. */
+        const val STOP_DELAY_MS = 700L
+    }
+}
