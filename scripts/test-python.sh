@@ -23,7 +23,10 @@ set +e
 (cd "$SESSIONCORE_ROOT" && "$python" -m pytest -q -rs -p no:cacheprovider bindings-python/tests) 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-count() { { grep -Eo "[0-9]+ $1" "$log" || true; } | tail -1 | awk '{print $1}'; }
+# Counts from pytest's closing line only ("2 failed, 112 passed in 8.81s"):
+# a test's captured output may say "120 errors" too.
+closing="$(grep -E '[0-9]+ (passed|failed|errors?|skipped).* in [0-9.]+s' "$log" | tail -1 || true)"
+count() { { grep -Eo "[0-9]+ $1" <<<"$closing" || true; } | tail -1 | awk '{print $1}'; }
 passed=$(count passed); failed=$(count failed); errors=$(count error); skipped=$(count skipped)
 failed=$(( ${failed:-0} + ${errors:-0} ))
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi

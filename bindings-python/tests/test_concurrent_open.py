@@ -11,7 +11,6 @@ import pytest
 
 from sessioncore import SessionTracker
 
-T0 = 1_700_000_000_000
 THREADS = 6
 TRIALS = 20
 JUNK = bytes((i * 2654435761 >> 13) & 0xFF for i in range(8192))
@@ -26,7 +25,7 @@ def open_at_once(db: Path):
     def opener(slot):
         barrier.wait()
         try:
-            with SessionTracker(str(db), clock=lambda: T0) as tracker:
+            with SessionTracker(str(db)) as tracker:
                 tracker.track()
                 recovery = tracker.recovery
                 outcomes[slot] = (tracker.user_id, recovery.moved_to if recovery else None)
