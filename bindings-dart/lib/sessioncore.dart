@@ -7,7 +7,7 @@ import 'src/generated/sessioncore.dart' as gen;
 import 'src/native_library.dart';
 
 export 'src/generated/sessioncore.dart'
-    show TrackerConfig, SessionEvent, SessionState, RecoveryReport, NewSessionReason, LogLevel, ClockReading, BootClockReading, EndedSession, ImportedState;
+    show TrackerConfig, Durability, SessionEvent, SessionState, RecoveryReport, NewSessionReason, LogLevel, ClockReading, BootClockReading, EndedSession, ImportedState;
 export 'src/async_tracker.dart' show AsyncSessionTracker;
 export 'src/lifecycle.dart' show SessionLifecycleBinding;
 

@@ -9,6 +9,7 @@ from typing import Callable, Optional
 from ._ffi import (
     BootClockReading,
     ClockReading,
+    Durability,
     EndedSession,
     ImportedState,
     LogLevel,
@@ -25,6 +26,7 @@ from ._ffi import SessionTracker as _FfiTracker
 __all__ = [
     "BootClockReading",
     "ClockReading",
+    "Durability",
     "EndedSession",
     "ImportedState",
     "LogLevel",

@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from sessioncore import BootClockReading, ClockReading, ImportedState, SessionCoreError, SessionTracker, TrackerConfig
+from sessioncore import (BootClockReading, ClockReading, Durability, ImportedState, SessionCoreError, SessionTracker,
+                         TrackerConfig)
 
 
 class Driver:
@@ -120,7 +121,8 @@ def as_json(value):
 
 
 def config(c: dict) -> TrackerConfig:
-    return TrackerConfig(**snake_keys(c))
+    durability = c["durability"] and Durability[c["durability"].upper()]
+    return TrackerConfig(**snake_keys({**c, "durability": durability}))
 
 
 def snake_keys(record: dict) -> dict:

@@ -4,6 +4,7 @@
 
 use crate::engine::{BootInstant, EventOutput, Moment, NewSessionReason, SessionSummary, Settings, StateView};
 use crate::error::Error;
+use crate::storage::Durability;
 use crate::tracker::Tracker;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -81,6 +82,18 @@ pub enum NewSessionReason {
     Reset,
 }
 
+/// What a committed change survives (rule 17).
+#[uniffi::remote(Enum)]
+pub enum Durability {
+    /// Power loss and OS crashes too: an fsync at every commit (SQLite
+    /// `synchronous=FULL`). The default.
+    Full,
+    /// App crashes and kills, not power loss: on power loss the last commits
+    /// may roll back and the file stays consistent (`synchronous=NORMAL`,
+    /// Android's own default). Far cheaper per event on phone flash.
+    Normal,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TrackerConfig {
     #[uniffi(default = 1800000)]
@@ -97,6 +110,9 @@ pub struct TrackerConfig {
     /// background fetches) from starting or extending sessions.
     #[uniffi(default = true)]
     pub background_events_start_sessions: bool,
+    /// What each commit survives; none means `Full` (rule 17).
+    #[uniffi(default = None)]
+    pub durability: Option<Durability>,
 }
 
 impl Default for TrackerConfig {
@@ -114,6 +130,7 @@ impl From<Settings> for TrackerConfig {
             max_session_duration_ms: s.max_session_duration_ms,
             anonymous: s.anonymous,
             background_events_start_sessions: s.background_events_start_sessions,
+            durability: None,
         }
     }
 }
@@ -295,24 +312,24 @@ pub struct SessionState {
     pub app_user_id: Option<String>,
 }
 
-impl From<StateView> for SessionState {
-    fn from(v: StateView) -> Self {
+impl From<&StateView<'_>> for SessionState {
+    fn from(v: &StateView<'_>) -> Self {
         SessionState {
-            user_id: v.user_id,
-            session_id: v.session_id,
-            previous_session_id: v.previous_session_id,
-            session_index: v.session_index.map(index),
-            event_index: v.event_index.map(index),
-            first_event_id: v.first_event_id,
-            first_event_timestamp_ms: v.first_event_ms,
-            session_start_ms: v.session_start_ms,
-            is_in_background: v.is_in_background,
-            foreground_index: index(v.foreground_index),
-            background_index: index(v.background_index),
-            is_paused: v.is_paused,
-            is_manual: v.is_manual,
-            is_new_session_pending: v.is_new_session_pending,
-            app_user_id: v.app_user_id,
+            user_id: v.user_id().to_owned(),
+            session_id: v.session_id().map(str::to_owned),
+            previous_session_id: v.previous_session_id().map(str::to_owned),
+            session_index: v.session_index().map(index),
+            event_index: v.event_index().map(index),
+            first_event_id: v.first_event_id().map(str::to_owned),
+            first_event_timestamp_ms: v.first_event_ms(),
+            session_start_ms: v.session_start_ms(),
+            is_in_background: v.is_in_background(),
+            foreground_index: index(v.foreground_index()),
+            background_index: index(v.background_index()),
+            is_paused: v.is_paused(),
+            is_manual: v.is_manual(),
+            is_new_session_pending: v.is_new_session_pending(),
+            app_user_id: v.app_user_id().map(str::to_owned),
         }
     }
 }
@@ -348,10 +365,10 @@ impl SessionTracker {
         guarded(|| call(tracker).map_err(SessionCoreError::from))
     }
 
-    // One copy of the locked, guarded state read that every getter maps from.
-    #[inline(never)]
-    fn view(&self) -> Result<StateView, SessionCoreError> {
-        self.with(Tracker::state)
+    /// The locked, guarded state read every getter goes through; `read`
+    /// copies out only what the getter returns.
+    fn view<R>(&self, read: impl FnOnce(&StateView<'_>) -> R) -> Result<R, SessionCoreError> {
+        self.with(|t| t.state().map(|view| read(&view)))
     }
 }
 
@@ -379,7 +396,8 @@ impl SessionTracker {
     pub fn open(path: String, namespace: String, config: TrackerConfig) -> Result<Arc<Self>, SessionCoreError> {
         crate::logging::ensure_installed();
         guarded(|| {
-            let tracker = Tracker::open(Path::new(&path), &namespace, config.into())?;
+            let durability = config.durability.unwrap_or_default();
+            let tracker = Tracker::open(Path::new(&path), &namespace, config.into(), durability)?;
             Ok(Arc::new(SessionTracker {
                 inner: Mutex::new(Some(tracker)),
             }))
@@ -506,31 +524,31 @@ impl SessionTracker {
     }
 
     pub fn state(&self) -> Result<SessionState, SessionCoreError> {
-        self.view().map(SessionState::from)
+        self.view(|v| SessionState::from(v))
     }
 
     pub fn user_id(&self) -> Result<String, SessionCoreError> {
-        self.view().map(|s| s.user_id)
+        self.view(|v| v.user_id().to_owned())
     }
 
     pub fn session_id(&self) -> Result<Option<String>, SessionCoreError> {
-        self.view().map(|s| s.session_id)
+        self.view(|v| v.session_id().map(str::to_owned))
     }
 
     pub fn session_index(&self) -> Result<Option<i32>, SessionCoreError> {
-        self.view().map(|s| s.session_index.map(index))
+        self.view(|v| v.session_index().map(index))
     }
 
     pub fn is_in_background(&self) -> Result<bool, SessionCoreError> {
-        self.view().map(|s| s.is_in_background)
+        self.view(|v| v.is_in_background())
     }
 
     pub fn background_index(&self) -> Result<i32, SessionCoreError> {
-        self.view().map(|s| index(s.background_index))
+        self.view(|v| index(v.background_index()))
     }
 
     pub fn foreground_index(&self) -> Result<i32, SessionCoreError> {
-        self.view().map(|s| index(s.foreground_index))
+        self.view(|v| index(v.foreground_index()))
     }
 
     /// Set when `open` moved a damaged file aside and started afresh (also

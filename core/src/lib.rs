@@ -18,6 +18,6 @@ pub use api::{
 };
 pub use engine::{format_iso8601, NewSessionReason, NIL_UUID};
 pub use logging::{set_log_level, LogLevel};
-pub use storage::SCHEMA_VERSION;
+pub use storage::{Durability, SCHEMA_VERSION};
 
 uniffi::setup_scaffolding!();

@@ -7,27 +7,24 @@ use crate::engine::{
     SessionSummary, Settings, StateView, Transition, MAX_APP_USER_ID_BYTES, MAX_INDEX, MIN_CUSTOM_SESSION_ID,
 };
 use crate::error::{Error, Result};
-use crate::storage::{Recovery, Store};
+use crate::storage::{Durability, Recovery, Store};
 use std::path::Path;
 
 pub struct Tracker {
     store: Store,
     settings: Settings,
     paused: bool,
-    /// The last committed state this tracker saw; refreshed before getters.
-    state: NamespaceState,
 }
 
 impl Tracker {
-    pub fn open(path: &Path, namespace: &str, settings: Settings) -> Result<Tracker> {
+    pub fn open(path: &Path, namespace: &str, settings: Settings, durability: Durability) -> Result<Tracker> {
         settings.validate()?;
         validate_namespace(namespace)?;
-        let (store, state) = Store::open(path, namespace)?;
+        let store = Store::open(path, namespace, durability)?;
         let mut tracker = Tracker {
             store,
             settings,
             paused: false,
-            state,
         };
         if !tracker.settings.continue_session_on_restart {
             tracker.update(|state| {
@@ -71,16 +68,14 @@ impl Tracker {
     ) -> Result<R> {
         let at = at.map(Moment::validate).transpose()?;
         let (settings, paused) = (&self.settings, self.paused);
-        let (result, state) = self.store.update(|state, user_id| {
+        self.store.update(|state, user_id| {
             let ctx = EventContext {
                 settings,
                 paused,
                 user_id,
             };
             Ok(change(state, &ctx, &at.unwrap_or_else(clock::now)))
-        })?;
-        self.state = state;
-        Ok(result)
+        })
     }
 
     /// Rule 5: the state the process started in, without an event.
@@ -118,7 +113,7 @@ impl Tracker {
             return self.update(|state| Ok(state.reset(false, true)));
         }
         let namespace = self.store.namespace().to_owned();
-        let (ended, state) = self.store.update_file(|file| {
+        self.store.update_file(|file| {
             file.user_id = new_uuid();
             let mut ended = None;
             for (name, state) in &mut file.namespaces {
@@ -126,16 +121,14 @@ impl Tracker {
                 ended = ended.or(summary);
             }
             Ok(ended)
-        })?;
-        self.state = state;
-        Ok(ended)
+        })
     }
 
     /// Rule 21: takes over only where no session and no other user exist yet.
     pub fn import_state(&mut self, imported: ImportedState) -> Result<bool> {
         let import = imported.validate(self.settings.anonymous)?;
         let namespace = self.store.namespace().to_owned();
-        let (imported, state) = self.store.update_file(|file| {
+        self.store.update_file(|file| {
             let other_user = file.user_id != import.user_id;
             if other_user && file.namespaces.values().any(|state| state.latest.is_some()) {
                 return Ok(false);
@@ -148,9 +141,7 @@ impl Tracker {
                 file.user_id.clone_from(&import.user_id);
             }
             Ok(imported)
-        })?;
-        self.state = state;
-        Ok(imported)
+        })
     }
 
     pub fn start_manual_session(
@@ -210,12 +201,12 @@ impl Tracker {
         })
     }
 
-    pub fn state(&mut self) -> Result<StateView> {
-        if let Some(state) = self.store.reload_if_changed()? {
-            self.state = state;
-        }
+    /// The getters' view of the committed state (rule 13), refreshed when
+    /// another connection committed since this tracker last looked.
+    pub fn state(&mut self) -> Result<StateView<'_>> {
+        self.store.refresh()?;
         Ok(StateView::new(
-            &self.state,
+            self.store.state(),
             self.store.user_id(),
             self.settings.anonymous,
             self.paused,
@@ -227,8 +218,6 @@ impl Tracker {
     }
 
     fn update<R>(&mut self, change: impl FnOnce(&mut NamespaceState) -> Result<R>) -> Result<R> {
-        let (result, state) = self.store.update(|state, _| change(state))?;
-        self.state = state;
-        Ok(result)
+        self.store.update(|state, _| change(state))
     }
 }

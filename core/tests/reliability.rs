@@ -1,6 +1,7 @@
 //! Crash and concurrency evidence (issue: prove it holds):
 //! - kill -9 at random instants while a child process tracks, transitions and
-//!   restarts: afterwards the file passes `integrity_check` and the reopened
+//!   restarts, with each durability (an app kill must lose nothing committed
+//!   under either; they differ on power loss only): afterwards the file passes `integrity_check` and the reopened
 //!   state is the last state the child was told was committed, or the one
 //!   after it (its last call may have committed just before the kill);
 //! - several threads on one tracker, and several processes on one file:
@@ -11,7 +12,7 @@
 //! set. `SESSIONCORE_KILLS` sets the number of kills (default 200;
 //! `scripts/reliability-long.sh` runs thousands).
 
-use sessioncore::{ClockReading, SessionTracker, TrackerConfig};
+use sessioncore::{ClockReading, Durability, SessionTracker, TrackerConfig};
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -45,9 +46,14 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn open(db: &Path) -> Arc<SessionTracker> {
+    open_with(db, Durability::Full)
+}
+
+fn open_with(db: &Path, durability: Durability) -> Arc<SessionTracker> {
     let config = TrackerConfig {
         foreground_timeout_ms: 10_000,
         background_timeout_ms: 5_000,
+        durability: Some(durability),
         ..Default::default()
     };
     SessionTracker::open(db.display().to_string(), "default".into(), config).expect("open")
@@ -102,12 +108,13 @@ fn child_process_entry() {
     match mode.as_str() {
         "crash" => {
             let mut rng = Rng(args[1].parse::<u64>().unwrap() | 1);
-            let mut tracker = open(&db);
+            let durability = durability_named(&args[2]);
+            let mut tracker = open_with(&db, durability);
             let mut now = T0 + args[1].parse::<i64>().unwrap() * 1_000_000;
             loop {
                 now += [10, 100, 1_000, 7_000, 20_000][rng.below(5) as usize];
                 match rng.below(20) {
-                    0 => tracker = open(&db),
+                    0 => tracker = open_with(&db, durability),
                     1 => tracker.start_new_session().map(|_| ()).unwrap(),
                     2..=3 => drop(tracker.background(None, Some(ClockReading::wall(now))).unwrap()),
                     4..=5 => drop(tracker.foreground(None, Some(ClockReading::wall(now))).unwrap()),
@@ -184,19 +191,39 @@ fn check_after_kill(last: Option<&Committed>, now: &Committed) -> Result<(), Str
     }
 }
 
+fn durability_named(name: &str) -> Durability {
+    match name {
+        "full" => Durability::Full,
+        "normal" => Durability::Normal,
+        other => panic!("no durability {other:?}"),
+    }
+}
+
 #[test]
-fn kill_minus_nine_at_random_instants_loses_nothing_committed() {
+fn kill_minus_nine_at_random_instants_loses_nothing_committed_with_full_durability() {
+    kill_at_random_instants("full");
+}
+
+#[test]
+fn kill_minus_nine_at_random_instants_loses_nothing_committed_with_normal_durability() {
+    kill_at_random_instants("normal");
+}
+
+fn kill_at_random_instants(durability: &str) {
     let kills: u64 = std::env::var("SESSIONCORE_KILLS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    let dir = temp_dir("kill");
+    let dir = temp_dir(&format!("kill-{durability}"));
     let db = dir.join("sessions.db");
     let mut rng = Rng(0x5eed);
     let mut reported_before: Option<Committed> = None;
     let (mut mid_work, mut sessions_reached) = (0, 0);
     for kill in 0..kills {
-        let mut child = spawn_child("crash", &[db.display().to_string(), (kill + 1).to_string()]);
+        let mut child = spawn_child(
+            "crash",
+            &[db.display().to_string(), (kill + 1).to_string(), durability.to_owned()],
+        );
         let stdout = child.stdout.take().unwrap();
         let reader = std::thread::spawn(move || {
             BufReader::new(stdout)
@@ -218,7 +245,7 @@ fn kill_minus_nine_at_random_instants_loses_nothing_committed() {
         let check: String = conn.pragma_query_value(None, "integrity_check", |r| r.get(0)).unwrap();
         assert_eq!(check, "ok", "integrity after kill {kill}");
         drop(conn);
-        let tracker = open(&db);
+        let tracker = open_with(&db, durability_named(durability));
         assert!(
             tracker.recovery().unwrap().is_none(),
             "kill {kill} left a file that needed recovery"
@@ -231,7 +258,7 @@ fn kill_minus_nine_at_random_instants_loses_nothing_committed() {
         reported_before = Some(now);
     }
     std::fs::remove_dir_all(&dir).unwrap();
-    println!("{kills} kills ({mid_work} after the child had committed work), {sessions_reached} sessions; every reopened state was a committed one");
+    println!("{durability}: {kills} kills ({mid_work} after the child had committed work), {sessions_reached} sessions; every reopened state was a committed one");
     assert!(
         mid_work * 2 > kills,
         "most kills must land while the child is working, not while it starts"

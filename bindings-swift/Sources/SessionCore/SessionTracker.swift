@@ -4,6 +4,7 @@ import SessionCoreBindings
 // The generated records, enums and the error are public as they are; these
 // aliases give them the module apps import.
 public typealias TrackerConfig = SessionCoreBindings.TrackerConfig
+public typealias Durability = SessionCoreBindings.Durability
 public typealias SessionEvent = SessionCoreBindings.SessionEvent
 public typealias SessionState = SessionCoreBindings.SessionState
 public typealias RecoveryReport = SessionCoreBindings.RecoveryReport

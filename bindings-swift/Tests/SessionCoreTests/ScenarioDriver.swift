@@ -109,7 +109,8 @@ final class ScenarioDriver {
         return TrackerConfig(foregroundTimeoutMs: ms("foregroundTimeoutMs") ?? 0, backgroundTimeoutMs: ms("backgroundTimeoutMs") ?? 0,
                              continueSessionOnRestart: c["continueSessionOnRestart"] as? Bool ?? true,
                              maxSessionDurationMs: ms("maxSessionDurationMs"), anonymous: c["anonymous"] as? Bool ?? false,
-                             backgroundEventsStartSessions: c["backgroundEventsStartSessions"] as? Bool ?? true)
+                             backgroundEventsStartSessions: c["backgroundEventsStartSessions"] as? Bool ?? true,
+                             durability: (c["durability"] as? String).map { $0 == "normal" ? .normal : .full })
     }
 
     /// A value as the trace spells it: records by their fields, enum cases by name.

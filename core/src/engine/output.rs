@@ -3,7 +3,7 @@
 
 use super::ids::NIL_UUID;
 use super::rules::EventContext;
-use super::state::{NamespaceState, NewSessionReason, SessionSummary};
+use super::state::{NamespaceState, NewSessionReason, Session, SessionSummary};
 use super::time::format_iso8601;
 
 pub const SNOWPLOW_SCHEMA: &str = "iglu:com.snowplowanalytics.snowplow/client_session/jsonschema/1-0-2";
@@ -105,47 +105,95 @@ fn push_string(json: &mut String, value: &str) {
     json.push('"');
 }
 
-/// Rule 13: the getters' view of a namespace.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateView {
-    pub user_id: String,
-    pub session_id: Option<String>,
-    pub previous_session_id: Option<String>,
-    pub session_index: Option<u32>,
-    pub event_index: Option<u32>,
-    pub first_event_id: Option<String>,
-    pub first_event_ms: Option<i64>,
-    pub session_start_ms: Option<i64>,
-    pub is_in_background: bool,
-    pub foreground_index: u32,
-    pub background_index: u32,
-    pub is_paused: bool,
-    pub is_manual: bool,
-    pub is_new_session_pending: bool,
-    pub app_user_id: Option<String>,
+/// Rule 13: the getters' view of a namespace. It borrows the state, so that
+/// a getter copies out only the value it returns.
+#[derive(Debug, Clone, Copy)]
+pub struct StateView<'a> {
+    state: &'a NamespaceState,
+    user_id: &'a str,
+    anonymous: bool,
+    paused: bool,
 }
 
-impl StateView {
-    pub fn new(state: &NamespaceState, user_id: &str, anonymous: bool, paused: bool) -> Self {
-        let session = state.active_session();
+impl<'a> StateView<'a> {
+    pub fn new(state: &'a NamespaceState, user_id: &'a str, anonymous: bool, paused: bool) -> Self {
         StateView {
-            user_id: if anonymous { NIL_UUID } else { user_id }.to_owned(),
-            session_id: session.map(|s| s.id.clone()),
-            previous_session_id: session.and_then(|s| s.previous_id.clone()).filter(|_| !anonymous),
-            session_index: session.map(|s| s.index),
-            event_index: session.map(|s| s.event_index),
-            first_event_id: session.and_then(|s| s.first_event_id.clone()),
-            first_event_ms: session.and_then(|s| s.first_event_ms),
-            session_start_ms: session.map(|s| s.start.wall_ms),
-            is_in_background: state.in_background,
-            foreground_index: session.map_or(0, |s| s.foreground_index),
-            background_index: session.map_or(0, |s| s.background_index),
-            is_paused: paused,
-            is_manual: state.manual,
-            // Rule 9: a session of the other mode is replaced at the next event.
-            is_new_session_pending: state.pending.is_some() || session.is_some_and(|s| s.anonymous != anonymous),
-            app_user_id: state.app_user_id.clone().filter(|_| !anonymous),
+            state,
+            user_id,
+            anonymous,
+            paused,
         }
+    }
+
+    fn session(&self) -> Option<&'a Session> {
+        self.state.active_session()
+    }
+
+    pub fn user_id(&self) -> &'a str {
+        if self.anonymous {
+            NIL_UUID
+        } else {
+            self.user_id
+        }
+    }
+
+    pub fn session_id(&self) -> Option<&'a str> {
+        self.session().map(|s| s.id.as_str())
+    }
+
+    pub fn previous_session_id(&self) -> Option<&'a str> {
+        self.session()
+            .and_then(|s| s.previous_id.as_deref())
+            .filter(|_| !self.anonymous)
+    }
+
+    pub fn session_index(&self) -> Option<u32> {
+        self.session().map(|s| s.index)
+    }
+
+    pub fn event_index(&self) -> Option<u32> {
+        self.session().map(|s| s.event_index)
+    }
+
+    pub fn first_event_id(&self) -> Option<&'a str> {
+        self.session().and_then(|s| s.first_event_id.as_deref())
+    }
+
+    pub fn first_event_ms(&self) -> Option<i64> {
+        self.session().and_then(|s| s.first_event_ms)
+    }
+
+    pub fn session_start_ms(&self) -> Option<i64> {
+        self.session().map(|s| s.start.wall_ms)
+    }
+
+    pub fn is_in_background(&self) -> bool {
+        self.state.in_background
+    }
+
+    pub fn foreground_index(&self) -> u32 {
+        self.session().map_or(0, |s| s.foreground_index)
+    }
+
+    pub fn background_index(&self) -> u32 {
+        self.session().map_or(0, |s| s.background_index)
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused
+    }
+
+    pub fn is_manual(&self) -> bool {
+        self.state.manual
+    }
+
+    /// Rule 9: a session of the other mode is replaced at the next event.
+    pub fn is_new_session_pending(&self) -> bool {
+        self.state.pending.is_some() || self.session().is_some_and(|s| s.anonymous != self.anonymous)
+    }
+
+    pub fn app_user_id(&self) -> Option<&'a str> {
+        self.state.app_user_id.as_deref().filter(|_| !self.anonymous)
     }
 }
 

@@ -63,15 +63,32 @@ pub fn examine(conn: &Connection) -> rusqlite::Result<Verdict> {
     })
 }
 
-/// WAL so that readers never block the writer; FULL so that a commit that
-/// returned survives power loss, not just a killed process.
+/// What a committed change survives (rule 17): SQLite's `synchronous`,
+/// which each connection sets for its own commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Power loss and OS crashes: the WAL is fsynced at every commit.
+    #[default]
+    Full,
+    /// App crashes and kills: the WAL is fsynced only at checkpoints, so on
+    /// power loss the last commits may roll back; the file stays consistent.
+    Normal,
+}
+
+/// WAL so that readers never block the writer, and the durability asked for.
 /// Returns the journal mode SQLite actually chose, which the caller checks.
-pub fn configure(conn: &Connection) -> rusqlite::Result<String> {
+pub fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<String> {
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    let synchronous = match durability {
+        Durability::Full => "FULL",
+        Durability::Normal => "NORMAL",
+    };
+    conn.pragma_update(None, "synchronous", synchronous)?;
     Ok(mode)
 }
 
+/// Prepared once per connection: a getter is little more than this call.
 pub fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.pragma_query_value(None, "data_version", |row| row.get(0))
+    conn.prepare_cached("PRAGMA data_version")?
+        .query_row([], |row| row.get(0))
 }

@@ -7,15 +7,18 @@ mod files;
 mod recovery;
 mod rows;
 mod schema;
+mod transaction;
 
+pub use connection::Durability;
 pub use recovery::Recovery;
 pub use schema::SCHEMA_VERSION;
 
 use crate::engine::NamespaceState;
 use crate::error::{Error, Result};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use transaction::WriteTransaction;
 
 /// The whole file in one transaction: the install's user id and every
 /// namespace's state (the opening namespace's among them, default when new).
@@ -28,62 +31,101 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     namespace: String,
-    user_id: String,
-    /// `PRAGMA data_version` when this connection last read the state: it
-    /// changes exactly when another connection has committed since.
-    seen_data_version: i64,
+    known: Known,
     recovery: Option<Recovery>,
 }
 
+/// The install's user id and the namespace's state as this connection last
+/// committed or read them.
+#[derive(Default)]
+struct Known {
+    user_id: String,
+    state: NamespaceState,
+    /// `PRAGMA data_version` when `user_id` and `state` were the committed
+    /// ones (it changes exactly when another connection commits); `None`
+    /// when they must be read again.
+    version: Option<i64>,
+}
+
+impl Known {
+    /// Inside a write transaction: reads the user id and the namespace's row
+    /// only when another connection committed since this one last looked, so
+    /// that the only writer of a file reads nothing per event. A row that
+    /// fails its checks becomes the default state, which the caller saves.
+    fn read_if_changed(&mut self, tx: &Connection, namespace: &str) -> Result<(i64, Option<rows::Invalid>)> {
+        let version = connection::data_version(tx)?;
+        if self.version == Some(version) {
+            return Ok((version, None));
+        }
+        self.version = None;
+        // Another connection may have reset the user id (rule 20).
+        self.user_id = rows::user_id(tx)?;
+        match rows::load(tx, namespace)? {
+            Ok(state) => {
+                self.state = state;
+                self.version = Some(version);
+                Ok((version, None))
+            }
+            Err(invalid) => {
+                self.state = NamespaceState::default();
+                Ok((version, Some(invalid)))
+            }
+        }
+    }
+}
+
 impl Store {
-    /// Opens (creating, migrating or recovering) the database and returns the
+    /// Opens (creating, migrating or recovering) the database and reads the
     /// namespace's committed state.
-    pub fn open(path: &Path, namespace: &str) -> Result<(Store, NamespaceState)> {
+    pub fn open(path: &Path, namespace: &str, durability: Durability) -> Result<Store> {
         files::validate_path(path)?;
-        let (conn, recovery) = recovery::open_recovering(path).map_err(|e| naming(path, e))?;
+        let (conn, recovery) = recovery::open_recovering(path, durability).map_err(|e| naming(path, e))?;
         let mut store = Store {
             conn,
             path: path.to_owned(),
             namespace: namespace.to_owned(),
-            user_id: String::new(),
-            seen_data_version: 0,
+            known: Known::default(),
             recovery,
         };
-        let state = store.load_at_open().map_err(|e| naming(path, e))?;
-        Ok((store, state))
+        store.load_at_open().map_err(|e| naming(path, e))?;
+        Ok(store)
     }
 
     pub fn user_id(&self) -> &str {
-        &self.user_id
+        &self.known.user_id
     }
 
     pub fn namespace(&self) -> &str {
         &self.namespace
     }
 
+    /// The namespace's state as this connection last saw it committed; see
+    /// `refresh` for other connections' commits.
+    pub fn state(&self) -> &NamespaceState {
+        &self.known.state
+    }
+
     pub fn recovery(&self) -> Option<&Recovery> {
         self.recovery.as_ref()
     }
 
-    /// Applies `change` to the freshly read committed state and commits the
-    /// result atomically. On any error nothing is stored. `change` also gets
-    /// the install's user id as this transaction sees it.
-    pub fn update<R>(
-        &mut self,
-        change: impl FnOnce(&mut NamespaceState, &str) -> Result<R>,
-    ) -> Result<(R, NamespaceState)> {
+    /// Applies `change` to the committed state and commits the result
+    /// atomically. On any error nothing is stored. `change` also gets the
+    /// install's user id as this transaction sees it.
+    pub fn update<R>(&mut self, change: impl FnOnce(&mut NamespaceState, &str) -> Result<R>) -> Result<R> {
         self.commit(change).map_err(|e| naming(&self.path, e))
     }
 
     /// Applies `change` to the whole file (rules 20, 21) and commits the
-    /// result atomically; returns this namespace's state after it. A
-    /// namespace whose stored row fails its checks counts as a fresh one.
-    pub fn update_file<R>(&mut self, change: impl FnOnce(&mut FileState) -> Result<R>) -> Result<(R, NamespaceState)> {
+    /// result atomically. A namespace whose stored row fails its checks
+    /// counts as a fresh one.
+    pub fn update_file<R>(&mut self, change: impl FnOnce(&mut FileState) -> Result<R>) -> Result<R> {
         self.commit_file(change).map_err(|e| naming(&self.path, e))
     }
 
-    fn commit_file<R>(&mut self, change: impl FnOnce(&mut FileState) -> Result<R>) -> Result<(R, NamespaceState)> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+    fn commit_file<R>(&mut self, change: impl FnOnce(&mut FileState) -> Result<R>) -> Result<R> {
+        let tx = WriteTransaction::begin(&self.conn)?;
+        let version = connection::data_version(&tx)?;
         let (user_id, _) = rows::ensure_user_id(&tx)?;
         let mut before = rows::load_all(&tx)?;
         before
@@ -105,78 +147,86 @@ impl Store {
                 rows::save(&tx, namespace, state)?;
             }
         }
+        self.known.version = None;
         tx.commit()?;
-        self.seen_data_version = connection::data_version(&self.conn)?;
-        self.user_id = file.user_id;
-        let state = file.namespaces.remove(&self.namespace).unwrap_or_default();
-        Ok((result, state))
+        self.known = Known {
+            user_id: file.user_id,
+            state: file.namespaces.remove(&self.namespace).unwrap_or_default(),
+            version: Some(version),
+        };
+        Ok(result)
     }
 
-    /// The committed state if another connection changed it since this one
-    /// last looked, else `None` (the caller's copy is current).
-    pub fn reload_if_changed(&mut self) -> Result<Option<NamespaceState>> {
+    /// Reads the committed state again if another connection changed it
+    /// since this one last looked: one cached `PRAGMA data_version` when
+    /// nothing changed.
+    pub fn refresh(&mut self) -> Result<()> {
         self.reload().map_err(|e| naming(&self.path, e))
     }
 
-    fn load_at_open(&mut self) -> Result<NamespaceState> {
+    fn load_at_open(&mut self) -> Result<()> {
         // A write transaction even when nothing is new: it is what proves at
         // open time that the file is writable, not at the first event.
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let tx = WriteTransaction::begin(&self.conn)?;
         let (user_id, replaced) = rows::ensure_user_id(&tx)?;
         tx.commit()?;
-        self.user_id = user_id;
+        self.known.user_id = user_id;
         if let Some(invalid) = replaced {
             let rows::Invalid { column, problem } = invalid;
             self.report_repair(format!("stored `{column}` {problem}; a new userId replaced it"));
         }
-        self.commit(unchanged).map(|((), state)| state)
+        self.commit(unchanged)
     }
 
     /// A stored state that fails validation is replaced by the default state
     /// in the same transaction, and the repair reported (rule 17).
-    fn commit<R>(
-        &mut self,
-        change: impl FnOnce(&mut NamespaceState, &str) -> Result<R>,
-    ) -> Result<(R, NamespaceState)> {
-        let (tx, before, invalid, user_id) = begin(&self.conn, &self.namespace, self.seen_data_version)?;
-        if let Some(user_id) = user_id {
-            self.user_id = user_id;
+    fn commit<R>(&mut self, change: impl FnOnce(&mut NamespaceState, &str) -> Result<R>) -> Result<R> {
+        let tx = WriteTransaction::begin(&self.conn)?;
+        let (version, invalid) = self.known.read_if_changed(&tx, &self.namespace)?;
+        let mut state = self.known.state.clone();
+        let result = change(&mut state, &self.known.user_id)?;
+        // Should the commit fail, what the file holds is read again.
+        self.known.version = None;
+        save_if_changed(tx, &self.namespace, &self.known.state, &state, invalid.is_some())?;
+        self.known.state = state;
+        self.known.version = Some(version);
+        if let Some(invalid) = invalid {
+            self.report_reset(invalid);
         }
-        let mut state = before.clone();
-        let result = change(&mut state, &self.user_id)?;
-        save_if_changed(tx, &self.namespace, &before, &state, invalid.is_some())?;
-        self.committed(invalid)?;
-        Ok((result, state))
+        Ok(result)
     }
 
     // Not generic, so that every kind of change shares one copy.
     #[inline(never)]
-    fn committed(&mut self, invalid: Option<rows::Invalid>) -> Result<()> {
-        if let Some(rows::Invalid { column, problem }) = invalid {
-            let namespace = &self.namespace;
-            self.report_repair(format!(
-                "namespace {namespace:?}: stored `{column}` {problem}; its session state was reset"
-            ));
-        }
-        self.seen_data_version = connection::data_version(&self.conn)?;
-        Ok(())
+    fn report_reset(&mut self, invalid: rows::Invalid) {
+        let rows::Invalid { column, problem } = invalid;
+        let namespace = &self.namespace;
+        self.report_repair(format!(
+            "namespace {namespace:?}: stored `{column}` {problem}; its session state was reset"
+        ));
     }
 
-    fn reload(&mut self) -> Result<Option<NamespaceState>> {
+    /// Outside any transaction, so that a getter never waits for a writer.
+    fn reload(&mut self) -> Result<()> {
         let version = connection::data_version(&self.conn)?;
-        if version == self.seen_data_version {
-            return Ok(None);
+        if self.known.version == Some(version) {
+            return Ok(());
         }
         match rows::load(&self.conn, &self.namespace)? {
             Ok(state) => {
                 // Another connection may have reset the user id (rule 20).
-                self.user_id = rows::user_id(&self.conn)?;
-                self.seen_data_version = version;
-                Ok(Some(state))
+                let user_id = rows::user_id(&self.conn)?;
+                // Read after `version`: at worst newer, and read again next time.
+                self.known = Known {
+                    user_id,
+                    state,
+                    version: Some(version),
+                };
+                Ok(())
             }
             // The repair a change would make, so that a getter never reports
             // a state that the next event would not continue from.
-            Err(_) => self.commit(unchanged).map(|((), state)| Some(state)),
+            Err(_) => self.commit(unchanged),
         }
     }
 
@@ -192,31 +242,10 @@ fn unchanged(_: &mut NamespaceState, _: &str) -> Result<()> {
     Ok(())
 }
 
-/// Opens a change's transaction and reads the namespace's row, and the user
-/// id when another connection committed since `seen_data_version` (a reset
-/// may have replaced it, rule 20). Not generic, so that every kind of change
-/// shares one copy.
-#[inline(never)]
-fn begin<'c>(
-    conn: &'c Connection,
-    namespace: &str,
-    seen_data_version: i64,
-) -> Result<(Transaction<'c>, NamespaceState, Option<rows::Invalid>, Option<String>)> {
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    let user_id = match connection::data_version(&tx)? == seen_data_version {
-        true => None,
-        false => Some(rows::user_id(&tx)?),
-    };
-    Ok(match rows::load(&tx, namespace)? {
-        Ok(state) => (tx, state, None, user_id),
-        Err(invalid) => (tx, NamespaceState::default(), Some(invalid), user_id),
-    })
-}
-
 // Not generic, so that every kind of change shares one copy.
 #[inline(never)]
 fn save_if_changed(
-    tx: Transaction<'_>,
+    tx: WriteTransaction<'_>,
     namespace: &str,
     before: &NamespaceState,
     state: &NamespaceState,
@@ -233,5 +262,26 @@ fn naming(path: &Path, error: Error) -> Error {
     match error {
         Error::Storage { message } => Error::storage(format!("{}: {message}", path.display())),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_durability_sets_its_synchronous_level() {
+        let dir = std::env::temp_dir().join(format!("sessioncore-durability-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // SQLite's numbering: 1 is NORMAL, 2 is FULL.
+        for (durability, level) in [(Durability::Full, 2), (Durability::Normal, 1), (Durability::Full, 2)] {
+            let store = Store::open(&dir.join("sessions.db"), "default", durability).unwrap();
+            let synchronous: i64 = store
+                .conn
+                .pragma_query_value(None, "synchronous", |row| row.get(0))
+                .unwrap();
+            assert_eq!((durability, synchronous), (durability, level));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

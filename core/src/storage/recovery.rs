@@ -4,7 +4,7 @@
 //! renamed aside (never deleted) and a fresh database replaces it; anything
 //! else that is not sessioncore's, or is newer, is refused untouched.
 
-use super::connection::{self, Verdict};
+use super::connection::{self, Durability, Verdict};
 use super::files::{self, Identity, OpenLock};
 use super::schema::{self, SCHEMA_VERSION};
 use crate::error::Error;
@@ -32,14 +32,14 @@ impl From<Error> for Failure {
 }
 
 /// Errors name no path: `Store` adds it to every one.
-pub fn open_recovering(path: &Path) -> Result<(Connection, Option<Recovery>), Error> {
+pub fn open_recovering(path: &Path, durability: Durability) -> Result<(Connection, Option<Recovery>), Error> {
     // Taken before waiting for the lock: if another opener moves this very
     // file aside meanwhile, this opener reports that same recovery.
     let seen = Identity::of(path);
     let _lock = OpenLock::acquire(path)?;
     let mut recovery = None;
     for _attempt in 0..3 {
-        match open_verified(path) {
+        match open_verified(path, durability) {
             Ok(conn) => {
                 let recovery = recovery.or_else(|| moved_while_waiting(path, seen?));
                 return Ok((conn, recovery));
@@ -71,7 +71,7 @@ pub fn open_recovering(path: &Path) -> Result<(Connection, Option<Recovery>), Er
     ))
 }
 
-fn open_verified(path: &Path) -> Result<Connection, Failure> {
+fn open_verified(path: &Path, durability: Durability) -> Result<Connection, Failure> {
     files::check_writable(path)?;
     let examined = Identity::of(path);
     let classify = |e: rusqlite::Error| match e.sqlite_error_code() {
@@ -101,7 +101,7 @@ fn open_verified(path: &Path) -> Result<Connection, Failure> {
         }
     };
     connection::keep_wal_on_close(&conn, false).map_err(classify)?;
-    let mode = connection::configure(&conn).map_err(classify)?;
+    let mode = connection::configure(&conn, durability).map_err(classify)?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Failure::Fatal(Error::storage(format!(
             "could not switch to WAL mode (still `{mode}`); is the file or its directory read-only?"

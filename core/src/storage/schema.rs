@@ -1,7 +1,8 @@
 //! The schema, versioned by `PRAGMA user_version`. Migrations only go
 //! forward; each entry upgrades from the version equal to its position.
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use super::transaction::WriteTransaction;
+use rusqlite::Connection;
 
 /// One `sqlite_master` row: type, name and the SQL that created it.
 pub type Table = (String, String, Option<String>);
@@ -51,7 +52,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// Brings the file up to [`SCHEMA_VERSION`] in one transaction, re-reading
 /// the version under the write lock in case another process migrated first.
 pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let tx = WriteTransaction::begin(conn)?;
     let from: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
     for migration in MIGRATIONS.iter().skip(from.max(0) as usize) {
         tx.execute_batch(migration)?;

@@ -2,6 +2,7 @@
 //! and writes the trace — the same small job as every other language's
 //! driver, through the same resolved steps and the same trace format.
 
+use crate::model::DurabilityName;
 use serde_json::{json, Value};
 use sessioncore::{
     BootClockReading, ClockReading, EndedSession, ImportedState, SessionCoreError, SessionEvent, SessionState,
@@ -154,6 +155,7 @@ struct ConfigJson {
     max_session_duration_ms: Option<i64>,
     anonymous: bool,
     background_events_start_sessions: bool,
+    durability: Option<DurabilityName>,
 }
 
 impl From<ConfigJson> for TrackerConfig {
@@ -165,6 +167,7 @@ impl From<ConfigJson> for TrackerConfig {
             max_session_duration_ms: c.max_session_duration_ms,
             anonymous: c.anonymous,
             background_events_start_sessions: c.background_events_start_sessions,
+            durability: c.durability.map(DurabilityName::durability),
         }
     }
 }

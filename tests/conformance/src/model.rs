@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Deserializer};
 use sessioncore::NewSessionReason;
-use sessioncore::TrackerConfig;
+use sessioncore::{Durability, TrackerConfig};
 
 /// Distinguishes an absent key (`None`) from an explicit `null` (`Some(None)`).
 fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
@@ -33,6 +33,32 @@ pub struct ConfigPatch {
     pub max_session_duration_ms: Option<Option<i64>>,
     pub anonymous: Option<bool>,
     pub background_events_start_sessions: Option<bool>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub durability: Option<Option<DurabilityName>>,
+}
+
+/// `durability` as scenarios and every driver spell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DurabilityName {
+    Full,
+    Normal,
+}
+
+impl DurabilityName {
+    pub fn of(durability: Durability) -> Self {
+        match durability {
+            Durability::Full => DurabilityName::Full,
+            Durability::Normal => DurabilityName::Normal,
+        }
+    }
+
+    pub fn durability(self) -> Durability {
+        match self {
+            DurabilityName::Full => Durability::Full,
+            DurabilityName::Normal => Durability::Normal,
+        }
+    }
 }
 
 impl ConfigPatch {
@@ -48,6 +74,9 @@ impl ConfigPatch {
             background_events_start_sessions: self
                 .background_events_start_sessions
                 .unwrap_or(base.background_events_start_sessions),
+            durability: self
+                .durability
+                .map_or(base.durability, |name| name.map(DurabilityName::durability)),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! scenario format, binds a label or merges a configuration: every step
 //! carries every field (null when unused), the same in every language.
 
-use crate::model::{Op, Scenario};
+use crate::model::{DurabilityName, Op, Scenario};
 use serde_json::{json, Value};
 use sessioncore::TrackerConfig;
 
@@ -85,6 +85,7 @@ fn config_json(config: &TrackerConfig) -> Value {
         max_session_duration_ms,
         anonymous,
         background_events_start_sessions,
+        durability,
     } = config;
     json!({
         "foregroundTimeoutMs": foreground_timeout_ms,
@@ -93,6 +94,7 @@ fn config_json(config: &TrackerConfig) -> Value {
         "maxSessionDurationMs": max_session_duration_ms,
         "anonymous": anonymous,
         "backgroundEventsStartSessions": background_events_start_sessions,
+        "durability": durability.map(DurabilityName::of),
     })
 }
 

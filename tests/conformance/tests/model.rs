@@ -428,6 +428,7 @@ impl Engine {
             max_session_duration_ms: Some(MAX_DURATION),
             anonymous: false,
             background_events_start_sessions: true,
+            durability: None,
         }
     }
 

@@ -4,6 +4,7 @@ package dev.sessioncore
 // them the package apps import. Errors get their own classes (Errors.kt),
 // because nested exception classes cannot be reached through an alias.
 typealias TrackerConfig = dev.sessioncore.ffi.TrackerConfig
+typealias Durability = dev.sessioncore.ffi.Durability
 typealias SessionEvent = dev.sessioncore.ffi.SessionEvent
 typealias SessionState = dev.sessioncore.ffi.SessionState
 typealias RecoveryReport = dev.sessioncore.ffi.RecoveryReport

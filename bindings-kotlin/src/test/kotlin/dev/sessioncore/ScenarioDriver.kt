@@ -93,6 +93,7 @@ class ScenarioDriver(private val resolved: JSONObject, private val useJvmFastPat
             json.getLong("foregroundTimeoutMs"), json.getLong("backgroundTimeoutMs"), json.getBoolean("continueSessionOnRestart"),
             json.optLong("maxSessionDurationMs").takeUnless { json.isNull("maxSessionDurationMs") }, json.getBoolean("anonymous"),
             json.getBoolean("backgroundEventsStartSessions"),
+            json.optString("durability").takeUnless { json.isNull("durability") }?.let { Durability.valueOf(it.uppercase()) },
         )
 
         /** A value as the trace spells it: records by their fields, enum cases in camelCase. */
