@@ -23,6 +23,10 @@ import UIKit
 /// `didBecomeActive` is the foreground: it also fires at a cold launch, and a
 /// foreground while already there is a no-op.
 ///
+/// With a `SessionExpiry`, it also ends idle sessions while the app is in the
+/// foreground and at each move to the background, and hands every session
+/// its calls end to the app (see `SessionExpiry`).
+///
 /// The logic needs only a `NotificationCenter`, two notification names, the
 /// launch state and the background-task hooks, so it runs (and is tested)
 /// without UIKit.
@@ -50,6 +54,7 @@ public final class SessionLifecycleObserver: @unchecked Sendable {
 
     private let center: NotificationCenter
     private let pipeline: Pipeline
+    let expiryTimer: ExpiryTimer?
     private let lock = NSLock()
     private var tokens: [NSObjectProtocol] = []
 
@@ -63,11 +68,13 @@ public final class SessionLifecycleObserver: @unchecked Sendable {
         background: Notification.Name,
         foreground: Notification.Name,
         backgroundTask: BackgroundTask = .none,
+        expiry: SessionExpiry? = nil,
         onError: @escaping @Sendable (Error) -> Void = { print("sessioncore: transition not recorded: \($0)") }
     ) {
         self.init(
             pipeline: Pipeline(opening: open, calls: { TrackerCalls(tracker: $0) }, onError: onError),
-            launchState: launchState, center: center, background: background, foreground: foreground, backgroundTask: backgroundTask
+            launchState: launchState, center: center, background: background, foreground: foreground,
+            backgroundTask: backgroundTask, expiry: expiry
         )
     }
 
@@ -78,22 +85,38 @@ public final class SessionLifecycleObserver: @unchecked Sendable {
         center: NotificationCenter,
         background: Notification.Name,
         foreground: Notification.Name,
-        backgroundTask: BackgroundTask
+        backgroundTask: BackgroundTask,
+        expiry: SessionExpiry? = nil
     ) {
         self.center = center
         self.pipeline = pipeline
+        let expiryTimer = expiry.map { ExpiryTimer($0, on: pipeline) }
+        self.expiryTimer = expiryTimer
         switch launchState {
         case .background: pipeline.run { try $0.launch(inBackground: true) }
-        case .active: pipeline.run { try $0.launch(inBackground: false) }
+        case .active:
+            pipeline.run { try $0.launch(inBackground: false) }
+            expiryTimer?.foreground()
         case .inactive: break
+        }
+        /// Queues a transition; the timer, if any, hands the session it ended to the app.
+        let transition = { @Sendable (call: @escaping @Sendable (any LifecycleCalls) throws -> EndedSession?) in
+            pipeline.run { calls in
+                let ended = try call(calls) // made with or without a timer, so not in `expiryTimer?.report(...)`
+                expiryTimer?.report(ended)
+            }
         }
         tokens = [
             center.addObserver(forName: background, object: nil, queue: nil) { _ in
                 let held = HeldTask(backgroundTask)
-                pipeline.run { try $0.background() }
+                transition { try $0.background() }
+                expiryTimer?.background()
                 pipeline.afterQueued { held.end() }
             },
-            center.addObserver(forName: foreground, object: nil, queue: nil) { _ in pipeline.run { try $0.foreground() } },
+            center.addObserver(forName: foreground, object: nil, queue: nil) { _ in
+                transition { try $0.foreground() }
+                expiryTimer?.foreground()
+            },
         ]
     }
 
@@ -106,13 +129,15 @@ public final class SessionLifecycleObserver: @unchecked Sendable {
         }
     }
 
-    /// Stops observing; also done when the observer is released. Calls already queued still run.
+    /// Stops observing and the expiry timer; also done when the observer is
+    /// released. Calls already queued still run.
     public func stop() {
         let removed = lock.withLock { () -> [NSObjectProtocol] in
             defer { tokens = [] }
             return tokens
         }
         removed.forEach(center.removeObserver)
+        expiryTimer?.stop()
     }
 
     /// Waits until everything queued so far has run (tests).
@@ -151,9 +176,12 @@ final class Pipeline: @unchecked Sendable {
     }
 
     func run(_ call: @escaping @Sendable (any LifecycleCalls) throws -> Void) {
-        queue.async {
-            do { try call(self.calls(self.opened.get())) } catch { self.onError(error) }
-        }
+        queue.async { self.perform(call) }
+    }
+
+    /// Makes `call` now; on the queue only.
+    func perform(_ call: (any LifecycleCalls) throws -> Void) {
+        do { try call(calls(opened.get())) } catch { onError(error) }
     }
 
     /// Runs `work` on the queue after everything queued before it.
@@ -168,7 +196,11 @@ extension SessionLifecycleObserver {
     /// `UIApplication.shared.applicationState`, and holds a UIKit background
     /// task for each move to the background. Main thread, at launch.
     @MainActor
-    public convenience init(opening open: @escaping @Sendable () throws -> SessionTracker, center: NotificationCenter = .default) {
+    public convenience init(
+        opening open: @escaping @Sendable () throws -> SessionTracker,
+        center: NotificationCenter = .default,
+        expiry: SessionExpiry? = nil
+    ) {
         let launchState: LaunchState
         switch UIApplication.shared.applicationState {
         case .active: launchState = .active
@@ -181,14 +213,15 @@ extension SessionLifecycleObserver {
             center: center,
             background: UIApplication.didEnterBackgroundNotification,
             foreground: UIApplication.didBecomeActiveNotification,
-            backgroundTask: .uiKit
+            backgroundTask: .uiKit,
+            expiry: expiry
         )
     }
 
     /// The same, for a tracker that is already open.
     @MainActor
-    public convenience init(tracker: SessionTracker, center: NotificationCenter = .default) {
-        self.init(opening: { tracker }, center: center)
+    public convenience init(tracker: SessionTracker, center: NotificationCenter = .default, expiry: SessionExpiry? = nil) {
+        self.init(opening: { tracker }, center: center, expiry: expiry)
     }
 }
 
@@ -208,19 +241,21 @@ extension SessionLifecycleObserver.BackgroundTask {
 }
 #endif
 
-/// The tracker calls the observer makes.
+/// The tracker calls the observer makes; each that can end a session returns it.
 protocol LifecycleCalls {
     func launch(inBackground: Bool) throws
-    func foreground() throws
-    func background() throws
+    func foreground() throws -> EndedSession?
+    func background() throws -> EndedSession?
+    func expireIfIdle() throws -> EndedSession?
 }
 
 private struct TrackerCalls: LifecycleCalls {
     let tracker: SessionTracker
 
     func launch(inBackground: Bool) throws { try tracker.launch(inBackground: inBackground) }
-    func foreground() throws { try tracker.foreground() }
-    func background() throws { try tracker.background() }
+    func foreground() throws -> EndedSession? { try tracker.foreground()?.endedSession }
+    func background() throws -> EndedSession? { try tracker.background()?.endedSession }
+    func expireIfIdle() throws -> EndedSession? { try tracker.expireIfIdle() }
 }
 
 /// One background task, ended exactly once: after the commit, or when the system expires it first.

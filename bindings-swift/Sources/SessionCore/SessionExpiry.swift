@@ -1,0 +1,114 @@
+import Foundation
+
+/// The lifecycle observer's opt-in expiry timer (rule 19): while the app is in
+/// the foreground it calls `expireIfIdle()` every `interval` seconds, and once
+/// more when the app goes to the background (after that move is committed,
+/// within its background task), so that a session whose user never comes back
+/// still ends and the app can emit its `session_end`.
+///
+/// `onSessionEnd` receives every session the observer's own calls end: the
+/// timer's expiries and the `endedSession` of the Background and Foreground
+/// events it tracks (sessions ended by the app's own events come in their
+/// `SessionEvent.endedSession`). It runs on the observer's queue, never on
+/// the main thread.
+public struct SessionExpiry: Sendable {
+    /// Seconds between two calls in the foreground.
+    public let interval: TimeInterval
+    /// How late the system may fire the timer, in seconds, to save power.
+    public let leeway: TimeInterval
+    public let onSessionEnd: @Sendable (EndedSession) -> Void
+
+    /// `interval` lies in 1 s ... 1 day: each call is a SQLite commit when it
+    /// ends a session, and no inactivity timeout needs a check less often.
+    /// `leeway` lies in 0 ... `interval`, a tenth of it unless given.
+    public init(
+        every interval: TimeInterval = 60,
+        leeway: TimeInterval? = nil,
+        onSessionEnd: @escaping @Sendable (EndedSession) -> Void
+    ) throws {
+        guard (1...86_400).contains(interval) else {
+            throw SessionCoreError.InvalidConfig(field: "expiry.interval", detail: "\(interval) s is outside 1...86400 s")
+        }
+        let leeway = leeway ?? interval / 10
+        guard (0...interval).contains(leeway) else {
+            throw SessionCoreError.InvalidConfig(field: "expiry.leeway", detail: "\(leeway) s is outside 0...\(interval) s")
+        }
+        self.interval = interval
+        self.leeway = leeway
+        self.onSessionEnd = onSessionEnd
+    }
+}
+
+/// The timer itself: a `DispatchSourceTimer` on the observer's serial queue,
+/// armed only while the app is in the foreground. Its state is read and
+/// changed on that queue only.
+final class ExpiryTimer: @unchecked Sendable {
+    private let settings: SessionExpiry
+    private let pipeline: Pipeline
+    private var timer: DispatchSourceTimer?
+    private var stopped = false
+
+    init(_ settings: SessionExpiry, on pipeline: Pipeline) {
+        self.settings = settings
+        self.pipeline = pipeline
+    }
+
+    /// The app is in the foreground: arms the timer after the calls queued so far.
+    func foreground() {
+        pipeline.afterQueued { [self] in
+            guard timer == nil, !stopped else { return }
+            let timer = DispatchSource.makeTimerSource(queue: pipeline.queue)
+            timer.schedule(
+                deadline: .now() + settings.interval,
+                repeating: settings.interval,
+                leeway: .milliseconds(Int(settings.leeway * 1000))
+            )
+            timer.setEventHandler { [weak self] in self?.fire() }
+            timer.resume()
+            self.timer = timer
+        }
+    }
+
+    /// The app went to the background: disarms the timer and expires once,
+    /// after the calls queued so far (the background commit).
+    func background() {
+        pipeline.run { [self] calls in
+            disarm()
+            report(try calls.expireIfIdle())
+        }
+    }
+
+    /// The observer stopped: the timer never fires again.
+    func stop() {
+        pipeline.afterQueued { [self] in
+            stopped = true
+            disarm()
+        }
+    }
+
+    /// A session one of the observer's calls ended.
+    func report(_ ended: EndedSession?) {
+        if let ended { settings.onSessionEnd(ended) }
+    }
+
+    /// Whether the timer is armed (tests).
+    var isArmed: Bool {
+        pipeline.queue.sync { timer != nil }
+    }
+
+    /// Does on the queue what the armed timer does when it fires, and waits
+    /// for it (tests: no test waits for the clock).
+    func fireNow() {
+        pipeline.afterQueued { [self] in if timer != nil { fire() } }
+        pipeline.queue.sync {}
+    }
+
+    private func fire() {
+        pipeline.perform { [self] calls in report(try calls.expireIfIdle()) }
+    }
+
+    private func disarm() {
+        timer?.cancel()
+        timer = nil
+    }
+}
