@@ -119,7 +119,7 @@ check "the resolved XCFramework has a privacy manifest in every slice, the licen
     "[[ -n '$artifact' && -f '$artifact/ios-arm64/PrivacyInfo.xcprivacy' && -f '$artifact/ios-arm64_x86_64-simulator/PrivacyInfo.xcprivacy' &&
         -f '$artifact/LICENSE' && -f '$artifact/THIRD-PARTY-NOTICES.txt' ]]"
 
-check "the privacy manifest: no tracking, no domains, a per-install id for analytics, SQLite's file metadata (C617.1)" \
+check "the privacy manifest: no tracking, no domains, a per-install id for analytics, SQLite's file metadata (C617.1), the app's own defaults (CA92.1)" \
     "python3 - bindings-swift/release/PrivacyInfo.xcprivacy <<'PY'
 import plistlib, sys
 privacy = plistlib.load(open(sys.argv[1], 'rb'))
@@ -128,7 +128,8 @@ collected = [(d['NSPrivacyCollectedDataType'], d['NSPrivacyCollectedDataTypeLink
 apis = [(a['NSPrivacyAccessedAPIType'], a['NSPrivacyAccessedAPITypeReasons']) for a in privacy['NSPrivacyAccessedAPITypes']]
 ok = (privacy['NSPrivacyTracking'] is False and privacy['NSPrivacyTrackingDomains'] == []
       and collected == [('NSPrivacyCollectedDataTypeDeviceID', False, False, ['NSPrivacyCollectedDataTypePurposeAnalytics'])]
-      and apis == [('NSPrivacyAccessedAPICategoryFileTimestamp', ['C617.1'])])
+      and apis == [('NSPrivacyAccessedAPICategoryFileTimestamp', ['C617.1']),
+                   ('NSPrivacyAccessedAPICategoryUserDefaults', ['CA92.1'])])
 sys.exit(0 if ok else f'privacy manifest: {privacy}')
 PY"
 
