@@ -80,7 +80,7 @@ class SessionTracker private constructor(
     /** Ends the current session and returns it, for a `session_end` event; null when there was none. */
     fun endSession(): EndedSession? = translatingErrors { ffi.endSession() }
 
-    /** Ends the session if its timeout or maximum duration has passed and returns it; [SessionEndTimer] calls it. */
+    /** Ends the session if its timeout or maximum duration has passed and returns it; the Android glue's SessionEndTimer calls it. */
     @JvmOverloads
     fun expireIfIdle(at: ClockReading? = null): EndedSession? = translatingErrors { ffi.expireIfIdle(at) }
 
