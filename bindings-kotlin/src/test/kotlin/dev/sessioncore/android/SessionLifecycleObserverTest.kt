@@ -10,10 +10,13 @@ import android.os.Process
 import androidx.lifecycle.ProcessLifecycleOwner
 import dev.sessioncore.ClockReading
 import dev.sessioncore.EndedSession
+import dev.sessioncore.ImportedState
 import dev.sessioncore.NewSessionReason
 import dev.sessioncore.SessionTracker
+import dev.sessioncore.SessionUpdateListener
 import org.junit.After
 import org.junit.Assert.assertEquals
+import org.junit.Assert.assertNotEquals
 import org.junit.Assert.assertThrows
 import org.junit.Before
 import org.junit.Rule
@@ -59,7 +62,11 @@ class SessionLifecycleObserverTest {
     private val ticks = ManualTicks()
     private val sessionEnds = SessionEndTimer(SessionEndTimer.DEFAULT_INTERVAL_MS, ::emitSessionEnd, ticks)
     private val ended = CopyOnWriteArrayList<EndedSession>()
+
+    @Volatile
+    private var migration: ImportResult? = null
     private val filesDir: File get() = app.filesDir
+    private val applicationContext: Context get() = app
 
     private val db get() = folder.root.resolve("sessions.db").path
 
@@ -157,6 +164,44 @@ class SessionLifecycleObserverTest {
         tracker = sessions.get()
         assertEquals(false, tracker.isInBackground)
         assertEquals(listOf(3, 1, 1), indexes())
+    }
+
+    @Test
+    fun theSessionEndAndMigrationExampleImportsAndEmitsEverySessionEndOnce() {
+        // Ten minutes ago, and the next event 21 minutes ahead: whenever the
+        // real timer ticks (every minute) during the test, it finds nothing to end.
+        val firstEventMs = System.currentTimeMillis() - 600_000
+        SnowplowStorage.storeInstallationUserId(app, SNOWPLOW_USER)
+        SnowplowStorage.storeSessionState(
+            app,
+            "snowplow_session_vars_appTracker",
+            SnowplowStorage.sessionState(SnowplowStorage.sessionValues(SNOWPLOW_SESSION, 7, null, SNOWPLOW_USER, SNOWPLOW_FIRST_EVENT, firstEventMs)),
+        )
+        // README example: android_session_end
+        sessions = SessionTracker.openAsync(File(filesDir, "sessions.db").path) { tracker ->
+            tracker.onSessionUpdate = SessionUpdateListener { event -> event.endedSession?.let(::emitSessionEnd) }
+            migration = SnowplowImport.run(applicationContext, tracker, snowplowNamespace = "appTracker") // before any event
+        }
+        observer = SessionLifecycleObserver.install(sessions, SessionEndTimer { ended -> emitSessionEnd(ended) })
+        // end README example
+        startActivity()
+        drain()
+        tracker = sessions.get()
+        val imported = ImportedState(SNOWPLOW_USER, SNOWPLOW_SESSION, 7, null, 1, firstEventMs, SNOWPLOW_FIRST_EVENT, firstEventMs)
+        assertEquals(ImportResult.Imported("snowplow_session_vars_appTracker", imported), migration)
+        assertEquals(listOf(SNOWPLOW_SESSION, 1, false), listOf(tracker.sessionId, tracker.state.eventIndex, tracker.isInBackground))
+
+        val nextMs = firstEventMs + TIMEOUT_MS + 1
+        val next = tracker.track(at = ClockReading(nextMs))!!
+        assertEquals(listOf(8, SNOWPLOW_SESSION), listOf(next.sessionIndex, next.previousSessionId))
+        assertEquals(listOf(EndedSession(SNOWPLOW_SESSION, 7, 1, firstEventMs, firstEventMs)), ended)
+
+        // README example: android_logout
+        sessions.get().reset(newUserId = true)?.let(::emitSessionEnd) // at logout, off the main thread
+        // end README example
+        assertEquals(EndedSession(next.sessionId, 8, 1, nextMs, nextMs), ended.last())
+        assertEquals(listOf(2, null), listOf(ended.size, tracker.sessionId))
+        assertNotEquals(SNOWPLOW_USER, tracker.userId)
     }
 
     @Test
@@ -373,5 +418,9 @@ class SessionLifecycleObserverTest {
         /** The default foreground timeout, and a time to start from for the tests that pass their own. */
         const val TIMEOUT_MS = 1_800_000L
         const val T0 = 1_764_000_000_000L
+
+        const val SNOWPLOW_USER = "8a3c2f0e-9b1d-4e6a-8c7f-1d2e3f4a5b6c"
+        const val SNOWPLOW_SESSION = "b7e4c1d2-3a5f-4e6b-9c8d-7f6e5d4c3b2a"
+        const val SNOWPLOW_FIRST_EVENT = "f3a4b5c6-d7e8-4f9a-8b0c-2d3e4f5a6b7c"
     }
 }
