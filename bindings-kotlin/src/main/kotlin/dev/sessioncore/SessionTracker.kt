@@ -20,6 +20,11 @@ fun interface SessionUpdateListener {
     fun onSessionUpdate(event: SessionEvent)
 }
 
+/** What [SessionTracker.openAsync] does with the tracker it opened before anyone else gets it: import another tracker's state, say. */
+fun interface OpenStep {
+    fun run(tracker: SessionTracker)
+}
+
 /**
  * A session tracker for one namespace of one SQLite file: the shared
  * sessioncore engine with the clock and the session-update listener an
@@ -75,7 +80,7 @@ class SessionTracker private constructor(
     /** Ends the current session and returns it, for a `session_end` event; null when there was none. */
     fun endSession(): EndedSession? = translatingErrors { ffi.endSession() }
 
-    /** Ends the session if its timeout or maximum duration has passed and returns it; [SessionEndTimer] calls it. */
+    /** Ends the session if its timeout or maximum duration has passed and returns it; the Android glue's SessionEndTimer calls it. */
     @JvmOverloads
     fun expireIfIdle(at: ClockReading? = null): EndedSession? = translatingErrors { ffi.expireIfIdle(at) }
 
@@ -151,8 +156,13 @@ class SessionTracker private constructor(
         /**
          * Opens [path] on a new background thread, for callers on the main
          * thread: opening writes to disk (and may migrate or recover a file).
+         * [then], when given, runs there with the open tracker before the
+         * Future completes, so before any call that waits for it (the
+         * lifecycle glue's): the place for an import of another tracker's
+         * state, which must come before the first event.
          * [Future.get] returns the tracker, or throws an ExecutionException
-         * whose cause is the [SessionCoreException].
+         * whose cause is the [SessionCoreException] (or what [then] threw,
+         * after which the tracker is closed).
          */
         @JvmStatic
         @JvmOverloads
@@ -160,8 +170,17 @@ class SessionTracker private constructor(
             path: String,
             namespace: String = "default",
             config: TrackerConfig = TrackerConfig(),
-        ): Future<SessionTracker> =
-            FutureTask { open(path, namespace, config) }.also { thread(name = "sessioncore-open", isDaemon = true, block = it::run) }
+            then: OpenStep? = null,
+        ): Future<SessionTracker> = FutureTask {
+            open(path, namespace, config).also { tracker ->
+                try {
+                    then?.run(tracker)
+                } catch (e: Throwable) {
+                    tracker.close() // nobody else will get it
+                    throw e
+                }
+            }
+        }.also { thread(name = "sessioncore-open", isDaemon = true, block = it::run) }
 
         /** Tests open trackers on the generated (JNA) path too, to replay the suite through both. */
         internal fun open(

@@ -43,6 +43,20 @@ class ApiTest {
     }
 
     @Test
+    fun openAsyncRunsItsStepBeforeAnyoneGetsTheTracker() {
+        val tracker = SessionTracker.openAsync(db) { it.track() }.get()
+        tracker.use { assertEquals(2, it.track()!!.eventIndex) }
+
+        var stepTracker: SessionTracker? = null
+        val failure = assertThrows<java.util.concurrent.ExecutionException> {
+            SessionTracker.openAsync(db) { stepTracker = it; throw IllegalStateException("import failed") }.get()
+        }
+        assertEquals("import failed", failure.cause?.message)
+        // Nobody can get that tracker: the step's failure closed it.
+        assertThrows<SessionCoreException.Closed> { stepTracker!!.track() }
+    }
+
+    @Test
     fun invalidConfigNamesTheField() {
         val error = assertThrows<SessionCoreException.InvalidConfig> {
             SessionTracker.open(db, config = TrackerConfig(foregroundTimeoutMs = -1))

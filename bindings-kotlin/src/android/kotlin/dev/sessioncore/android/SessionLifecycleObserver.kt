@@ -9,11 +9,12 @@ import androidx.lifecycle.DefaultLifecycleObserver
 import androidx.lifecycle.Lifecycle
 import androidx.lifecycle.LifecycleOwner
 import androidx.lifecycle.ProcessLifecycleOwner
+import dev.sessioncore.EndedSession
 import dev.sessioncore.SessionTracker
 import java.util.concurrent.ExecutionException
-import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 import java.util.concurrent.Future
+import java.util.concurrent.ScheduledExecutorService
 import java.util.concurrent.TimeUnit
 
 /**
@@ -28,8 +29,12 @@ import java.util.concurrent.TimeUnit
  * process's write lock) runs on this observer's own background thread, in
  * order, never on the main thread; the core reads the time when the call
  * runs. Failures are logged to Logcat, never thrown into the lifecycle.
+ * With a [SessionEndTimer], the glue also ends idle sessions on that thread.
  */
-class SessionLifecycleObserver private constructor(private val calls: Calls) : DefaultLifecycleObserver {
+class SessionLifecycleObserver private constructor(
+    private val calls: Calls,
+    private val sessionEnds: SessionEndTimer?,
+) : DefaultLifecycleObserver {
     /** The tracker calls the glue makes: a [SessionTracker]'s in apps, a recording of them in tests. */
     internal interface Calls {
         fun launch(inBackground: Boolean)
@@ -37,27 +42,39 @@ class SessionLifecycleObserver private constructor(private val calls: Calls) : D
         fun foreground()
 
         fun background()
+
+        fun expireIfIdle(): EndedSession?
     }
 
-    private val executor: ExecutorService =
-        Executors.newSingleThreadExecutor { task -> Thread(task, THREAD_NAME).apply { isDaemon = true } }
+    private val executor: ScheduledExecutorService =
+        Executors.newSingleThreadScheduledExecutor { task -> Thread(task, THREAD_NAME).apply { isDaemon = true } }
     private val lifecycle: Lifecycle = ProcessLifecycleOwner.get().lifecycle
 
     /** True while addObserver replays the lifecycle's past events (main thread only). */
     private var catchingUp = false
 
+    /** The expiry timer's schedule while the app is in the foreground (main thread only). */
+    private var expiryTicks: Future<*>? = null
+
     override fun onStart(owner: LifecycleOwner) {
-        if (!catchingUp) submit("foreground", calls::foreground)
+        if (catchingUp) return
+        submit("foreground", calls::foreground)
+        startExpiryTimer()
     }
 
     override fun onStop(owner: LifecycleOwner) {
-        if (!catchingUp) submit("background", calls::background)
+        if (catchingUp) return
+        // Cancelled before the background is handed over: no tick runs after it.
+        stopExpiryTimer()
+        submit("background", calls::background)
+        sessionEnds?.let { timer -> submit("expireIfIdle") { expire(timer) } }
     }
 
-    /** Stops observing (main thread); transitions already handed over are still recorded. */
+    /** Stops observing and the expiry timer (main thread); transitions already handed over are still recorded. */
     @MainThread
     fun stop() {
         lifecycle.removeObserver(this)
+        stopExpiryTimer()
         executor.shutdown()
     }
 
@@ -80,7 +97,10 @@ class SessionLifecycleObserver private constructor(private val calls: Calls) : D
             Log.w(TAG, "ProcessLifecycleOwner is not initialized (is androidx.startup's InitializationProvider removed?): no transitions will be seen")
         }
         when {
-            lifecycle.currentState.isAtLeast(Lifecycle.State.STARTED) -> submit("launch") { calls.launch(inBackground = false) }
+            lifecycle.currentState.isAtLeast(Lifecycle.State.STARTED) -> {
+                submit("launch") { calls.launch(inBackground = false) }
+                startExpiryTimer()
+            }
             !processHasVisibleUi() -> submit("launch") { calls.launch(inBackground = true) }
         }
         // addObserver replays ON_CREATE (and ON_START when started) at once: the state is reported above.
@@ -92,14 +112,36 @@ class SessionLifecycleObserver private constructor(private val calls: Calls) : D
         }
     }
 
-    private fun submit(what: String, call: () -> Unit) {
-        executor.execute {
-            try {
-                call()
-            } catch (e: Exception) {
-                val failure = (e as? ExecutionException)?.cause ?: e // the tracker did not open
-                Log.w(TAG, "$what not recorded: ${failure.message}", failure)
-            }
+    private fun submit(what: String, call: () -> Unit) = executor.execute(logged(what, call))
+
+    /** [call] with its failure logged: never thrown into the lifecycle, nor out of a repeating task (which would stop it). */
+    private fun logged(what: String, call: () -> Unit) = Runnable {
+        try {
+            call()
+        } catch (e: Exception) {
+            val failure = (e as? ExecutionException)?.cause ?: e // the tracker did not open
+            Log.w(TAG, "$what not recorded: ${failure.message}", failure)
+        }
+    }
+
+    private fun startExpiryTimer() {
+        val timer = sessionEnds ?: return
+        if (expiryTicks == null) expiryTicks = timer.repeater.repeat(executor, timer.intervalMs, logged("expireIfIdle") { expire(timer) })
+    }
+
+    private fun stopExpiryTimer() {
+        expiryTicks?.cancel(false)
+        expiryTicks = null
+    }
+
+    /** On the glue's thread: ends the session if it is idle, and hands its end to the app. */
+    private fun expire(timer: SessionEndTimer) {
+        val ended = calls.expireIfIdle() ?: return
+        try {
+            timer.listener.onSessionEnd(ended)
+        } catch (e: Exception) {
+            // The core has recorded the end as reported: it does not come again.
+            Log.w(TAG, "the SessionEndListener failed; that session's end is not reported again", e)
         }
     }
 
@@ -114,6 +156,8 @@ class SessionLifecycleObserver private constructor(private val calls: Calls) : D
         override fun background() {
             tracker().background()
         }
+
+        override fun expireIfIdle() = tracker().expireIfIdle()
     }
 
     companion object {
@@ -129,18 +173,24 @@ class SessionLifecycleObserver private constructor(private val calls: Calls) : D
          * seen as the transition it is; or later (after consent, say), which
          * reports the foreground at once. Main thread: AndroidX lifecycles
          * are observed there. Keep the returned observer to [stop] it.
+         * [sessionEnds] opts into the expiry timer.
          */
         @JvmStatic
+        @JvmOverloads
         @MainThread
-        fun install(tracker: Future<SessionTracker>): SessionLifecycleObserver = install(TrackerCalls(tracker::get))
+        fun install(tracker: Future<SessionTracker>, sessionEnds: SessionEndTimer? = null): SessionLifecycleObserver =
+            install(TrackerCalls(tracker::get), sessionEnds)
 
         /** [install] with a tracker that is already open. */
         @JvmStatic
+        @JvmOverloads
         @MainThread
-        fun install(tracker: SessionTracker): SessionLifecycleObserver = install(TrackerCalls { tracker })
+        fun install(tracker: SessionTracker, sessionEnds: SessionEndTimer? = null): SessionLifecycleObserver =
+            install(TrackerCalls { tracker }, sessionEnds)
 
         @MainThread
-        internal fun install(calls: Calls): SessionLifecycleObserver = SessionLifecycleObserver(calls).also { it.catchUp() }
+        internal fun install(calls: Calls, sessionEnds: SessionEndTimer? = null): SessionLifecycleObserver =
+            SessionLifecycleObserver(calls, sessionEnds).also { it.catchUp() }
 
         /** Foreground and visible are the importances of a process whose UI shows or is about to. */
         private fun processHasVisibleUi(): Boolean {
