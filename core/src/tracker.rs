@@ -130,12 +130,11 @@ impl Tracker {
         let namespace = self.store.namespace().to_owned();
         self.store.update_file(|file| {
             let other_user = file.user_id != import.user_id;
-            if other_user && file.namespaces.values().any(|state| state.latest.is_some()) {
+            if other_user && file.namespaces.iter().any(|(_, state)| state.latest.is_some()) {
                 return Ok(false);
             }
             let imported = file
-                .namespaces
-                .get_mut(&namespace)
+                .namespace_mut(&namespace)
                 .is_some_and(|state| state.import(&import));
             if imported {
                 file.user_id.clone_from(&import.user_id);

@@ -40,7 +40,7 @@ pub enum Verdict {
 /// exactly those its `user_version` had (none for a new file); a newer
 /// version is recognised by the `install` table every version keeps.
 pub fn examine(conn: &Connection) -> rusqlite::Result<Verdict> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let version: i64 = pragma(conn, "PRAGMA user_version")?;
     let tables = schema::tables(conn)?;
     if version > SCHEMA_VERSION {
         let has_install = tables
@@ -55,7 +55,7 @@ pub fn examine(conn: &Connection) -> rusqlite::Result<Verdict> {
     if version < 0 || tables != schema::tables_of_version(version)? {
         return Ok(Verdict::Foreign(version));
     }
-    let check: String = conn.pragma_query_value(None, "quick_check", |row| row.get(0))?;
+    let check: String = pragma(conn, "PRAGMA quick_check")?;
     Ok(if check == "ok" {
         Verdict::Ours(version)
     } else {
@@ -78,13 +78,19 @@ pub enum Durability {
 /// WAL so that readers never block the writer, and the durability asked for.
 /// Returns the journal mode SQLite actually chose, which the caller checks.
 pub fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<String> {
-    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))?;
-    let synchronous = match durability {
-        Durability::Full => "FULL",
-        Durability::Normal => "NORMAL",
-    };
-    conn.pragma_update(None, "synchronous", synchronous)?;
+    let mode: String = pragma(conn, "PRAGMA journal_mode = WAL")?;
+    conn.execute_batch(match durability {
+        Durability::Full => "PRAGMA synchronous = FULL",
+        Durability::Normal => "PRAGMA synchronous = NORMAL",
+    })?;
     Ok(mode)
+}
+
+/// A pragma's value, through plain SQL: rusqlite's pragma helpers write
+/// their SQL with a value formatter that brings float formatting into the
+/// shipped library (about 20 KB) for pragmas that never take a float.
+pub fn pragma<T: rusqlite::types::FromSql>(conn: &Connection, sql: &str) -> rusqlite::Result<T> {
+    conn.query_row(sql, [], |row| row.get(0))
 }
 
 /// Prepared once per connection: a getter is little more than this call.

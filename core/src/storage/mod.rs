@@ -16,15 +16,24 @@ pub use schema::SCHEMA_VERSION;
 use crate::engine::NamespaceState;
 use crate::error::{Error, Result};
 use rusqlite::Connection;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use transaction::WriteTransaction;
 
 /// The whole file in one transaction: the install's user id and every
-/// namespace's state (the opening namespace's among them, default when new).
+/// namespace's state by name (the opening namespace's among them, fresh
+/// when new; a row that fails its checks counts as a fresh namespace). A
+/// change may change the user id and the states, not which namespaces exist.
 pub struct FileState {
     pub user_id: String,
-    pub namespaces: BTreeMap<String, NamespaceState>,
+    pub namespaces: Vec<(String, NamespaceState)>,
+}
+
+impl FileState {
+    pub fn namespace_mut(&mut self, name: &str) -> Option<&mut NamespaceState> {
+        (self.namespaces.iter_mut())
+            .find(|(candidate, _)| candidate == name)
+            .map(|(_, state)| state)
+    }
 }
 
 pub struct Store {
@@ -125,35 +134,16 @@ impl Store {
 
     fn commit_file<R>(&mut self, change: impl FnOnce(&mut FileState) -> Result<R>) -> Result<R> {
         let tx = WriteTransaction::begin(&self.conn)?;
-        let version = connection::data_version(&tx)?;
-        let (user_id, _) = rows::ensure_user_id(&tx)?;
-        let mut before = rows::load_all(&tx)?;
-        before
-            .entry(self.namespace.clone())
-            .or_insert(Ok(NamespaceState::default()));
+        let (version, stored) = read_file(&tx, &self.namespace)?;
         let mut file = FileState {
-            user_id: user_id.clone(),
-            namespaces: before
-                .iter()
-                .map(|(ns, state)| (ns.clone(), state.as_ref().cloned().unwrap_or_default()))
+            user_id: stored.user_id.clone(),
+            namespaces: (stored.namespaces.iter())
+                .map(|(name, state)| (name.clone(), state.clone().unwrap_or_default()))
                 .collect(),
         };
         let result = change(&mut file)?;
-        if file.user_id != user_id {
-            rows::set_user_id(&tx, &file.user_id)?;
-        }
-        for (namespace, state) in &file.namespaces {
-            if before.get(namespace).and_then(|b| b.as_ref().ok()) != Some(state) {
-                rows::save(&tx, namespace, state)?;
-            }
-        }
         self.known.version = None;
-        tx.commit()?;
-        self.known = Known {
-            user_id: file.user_id,
-            state: file.namespaces.remove(&self.namespace).unwrap_or_default(),
-            version: Some(version),
-        };
+        self.known = write_file(tx, version, &self.namespace, &stored, file)?;
         Ok(result)
     }
 
@@ -236,6 +226,54 @@ impl Store {
     }
 }
 
+/// The file as stored: a namespace's state is none when its row fails its checks.
+struct StoredFile {
+    user_id: String,
+    namespaces: Vec<(String, Option<NamespaceState>)>,
+}
+
+/// Inside a write transaction: the install's user id and every namespace's
+/// row, `namespace`'s among them (none yet: a fresh one). Not generic, so
+/// that every file-wide change shares one copy.
+#[inline(never)]
+fn read_file(tx: &Connection, namespace: &str) -> Result<(i64, StoredFile)> {
+    let version = connection::data_version(tx)?;
+    let (user_id, _) = rows::ensure_user_id(tx)?;
+    let mut namespaces: Vec<_> = (rows::load_all(tx)?.into_iter())
+        .map(|(name, state)| (name, state.ok()))
+        .collect();
+    if !namespaces.iter().any(|(name, _)| name == namespace) {
+        namespaces.push((namespace.to_owned(), Some(NamespaceState::default())));
+    }
+    Ok((version, StoredFile { user_id, namespaces }))
+}
+
+/// Saves what `file` changed from `stored` (and every row that failed its
+/// checks) and commits; returns what the connection then knows.
+#[inline(never)]
+fn write_file(
+    tx: WriteTransaction<'_>,
+    version: i64,
+    namespace: &str,
+    stored: &StoredFile,
+    mut file: FileState,
+) -> Result<Known> {
+    if file.user_id != stored.user_id {
+        rows::set_user_id(&tx, &file.user_id)?;
+    }
+    for ((name, state), (_, before)) in file.namespaces.iter().zip(&stored.namespaces) {
+        if before.as_ref() != Some(state) {
+            rows::save(&tx, name, state)?;
+        }
+    }
+    tx.commit()?;
+    Ok(Known {
+        state: file.namespace_mut(namespace).map(std::mem::take).unwrap_or_default(),
+        user_id: file.user_id,
+        version: Some(version),
+    })
+}
+
 /// The change that only reads (and repairs) the state; one function, so that
 /// its callers share one copy of `commit`.
 fn unchanged(_: &mut NamespaceState, _: &str) -> Result<()> {
@@ -276,10 +314,7 @@ mod tests {
         // SQLite's numbering: 1 is NORMAL, 2 is FULL.
         for (durability, level) in [(Durability::Full, 2), (Durability::Normal, 1), (Durability::Full, 2)] {
             let store = Store::open(&dir.join("sessions.db"), "default", durability).unwrap();
-            let synchronous: i64 = store
-                .conn
-                .pragma_query_value(None, "synchronous", |row| row.get(0))
-                .unwrap();
+            let synchronous: i64 = connection::pragma(&store.conn, "PRAGMA synchronous").unwrap();
             assert_eq!((durability, synchronous), (durability, level));
         }
         std::fs::remove_dir_all(&dir).unwrap();

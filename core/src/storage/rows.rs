@@ -11,7 +11,6 @@ use crate::engine::{
 use crate::error::Result;
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
 /// A stored value the engine cannot take: its column and what is wrong.
@@ -95,7 +94,7 @@ pub fn set_user_id(conn: &Connection, user_id: &str) -> Result<()> {
 }
 
 /// Every namespace's state, or what is wrong with its row, by name.
-pub fn load_all(conn: &Connection) -> Result<BTreeMap<String, Checked<NamespaceState>>> {
+pub fn load_all(conn: &Connection) -> Result<Vec<(String, Checked<NamespaceState>)>> {
     let mut statement = conn.prepare("SELECT * FROM namespace_state")?;
     let rows = statement.query_map([], |row| Ok((row.get::<_, String>(NAMESPACE.0)?, from_row(row))))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

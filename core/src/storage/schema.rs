@@ -1,6 +1,7 @@
 //! The schema, versioned by `PRAGMA user_version`. Migrations only go
 //! forward; each entry upgrades from the version equal to its position.
 
+use super::connection;
 use super::transaction::WriteTransaction;
 use rusqlite::Connection;
 
@@ -53,12 +54,12 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// the version under the write lock in case another process migrated first.
 pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     let tx = WriteTransaction::begin(conn)?;
-    let from: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let from: i64 = connection::pragma(&tx, "PRAGMA user_version")?;
     for migration in MIGRATIONS.iter().skip(from.max(0) as usize) {
         tx.execute_batch(migration)?;
     }
     if from < SCHEMA_VERSION {
-        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
         log::info!("sessioncore: migrated database schema from version {from} to {SCHEMA_VERSION}");
     }
     tx.commit()
