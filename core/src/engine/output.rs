@@ -5,6 +5,7 @@ use super::ids::NIL_UUID;
 use super::rules::EventContext;
 use super::state::{NamespaceState, NewSessionReason, Session, SessionSummary};
 use super::time::format_iso8601;
+use std::fmt::Write;
 
 pub const SNOWPLOW_SCHEMA: &str = "iglu:com.snowplowanalytics.snowplow/client_session/jsonschema/1-0-2";
 
@@ -63,10 +64,8 @@ impl EventOutput {
         push_string(&mut json, &self.user_id);
         json.push_str(",\"sessionId\":");
         push_string(&mut json, &self.session_id);
-        json.push_str(&format!(
-            ",\"sessionIndex\":{},\"previousSessionId\":",
-            self.session_index
-        ));
+        // Writing into a String cannot fail.
+        let _ = write!(json, ",\"sessionIndex\":{},\"previousSessionId\":", self.session_index);
         match &self.previous_session_id {
             Some(id) => push_string(&mut json, id),
             None => json.push_str("null"),
@@ -75,7 +74,7 @@ impl EventOutput {
         push_string(&mut json, &self.first_event_id);
         json.push_str(",\"firstEventTimestamp\":");
         push_string(&mut json, &format_iso8601(self.first_event_ms));
-        json.push_str(&format!(",\"eventIndex\":{}}}}}", self.event_index));
+        let _ = write!(json, ",\"eventIndex\":{}}}}}", self.event_index);
         json
     }
 
@@ -94,13 +93,20 @@ impl EventOutput {
 /// stored value is escaped all the same rather than trusted.
 fn push_string(json: &mut String, value: &str) {
     json.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => json.push_str("\\\""),
-            '\\' => json.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => json.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => json.push(c),
+    if value.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        for c in value.chars() {
+            match c {
+                '"' => json.push_str("\\\""),
+                '\\' => json.push_str("\\\\"),
+                c if u32::from(c) < 0x20 => {
+                    let _ = write!(json, "\\u{:04x}", u32::from(c));
+                }
+                c => json.push(c),
+            }
         }
+    } else {
+        // Every id the engine writes: nothing to escape.
+        json.push_str(value);
     }
     json.push('"');
 }

@@ -3,7 +3,7 @@
 
 use super::schema::{self, SCHEMA_VERSION};
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{ffi, Connection, OpenFlags};
 use std::path::Path;
 use std::time::Duration;
 
@@ -93,8 +93,31 @@ pub fn pragma<T: rusqlite::types::FromSql>(conn: &Connection, sql: &str) -> rusq
     conn.query_row(sql, [], |row| row.get(0))
 }
 
-/// Prepared once per connection: a getter is little more than this call.
-pub fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.prepare_cached("PRAGMA data_version")?
-        .query_row([], |row| row.get(0))
+/// The pager's data version (`SQLITE_FCNTL_DATA_VERSION`): it moves with
+/// every commit of this connection, and with every commit of another one
+/// as soon as this connection begins a transaction. Read inside a
+/// transaction, or right after this connection's own commit, it says
+/// whether the file changed since the last reading, without a statement.
+pub fn data_version(conn: &Connection) -> rusqlite::Result<u32> {
+    let mut version: u32 = 0;
+    // SAFETY: the handle is the open connection's; the op writes one u32.
+    let status = unsafe {
+        ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            ffi::SQLITE_FCNTL_DATA_VERSION,
+            (&mut version as *mut u32).cast(),
+        )
+    };
+    match status {
+        ffi::SQLITE_OK => Ok(version),
+        code => Err(rusqlite::Error::SqliteFailure(ffi::Error::new(code), None)),
+    }
+}
+
+/// The data version after a read transaction, which is when SQLite notices
+/// other connections' commits: what a getter outside a transaction reads.
+pub fn data_version_now(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.prepare_cached("PRAGMA data_version")?.query_row([], |_| Ok(()))?;
+    data_version(conn)
 }

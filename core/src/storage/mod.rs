@@ -2,6 +2,7 @@
 //! connection per tracker, one IMMEDIATE transaction per state change, and
 //! a reload whenever another connection committed in between.
 
+mod change_probe;
 mod connection;
 mod files;
 mod recovery;
@@ -15,9 +16,10 @@ pub use schema::SCHEMA_VERSION;
 
 use crate::engine::NamespaceState;
 use crate::error::{Error, Result};
+use change_probe::ChangeProbe;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use transaction::WriteTransaction;
+use transaction::{Database, WriteTransaction};
 
 /// The whole file in one transaction: the install's user id and every
 /// namespace's state by name (the opening namespace's among them, fresh
@@ -37,10 +39,12 @@ impl FileState {
 }
 
 pub struct Store {
-    conn: Connection,
+    conn: Database,
     path: PathBuf,
     namespace: String,
     known: Known,
+    /// Lets a getter skip `PRAGMA data_version` when nothing was committed.
+    probe: ChangeProbe,
     recovery: Option<Recovery>,
 }
 
@@ -50,10 +54,10 @@ pub struct Store {
 struct Known {
     user_id: String,
     state: NamespaceState,
-    /// `PRAGMA data_version` when `user_id` and `state` were the committed
-    /// ones (it changes exactly when another connection commits); `None`
-    /// when they must be read again.
-    version: Option<i64>,
+    /// The connection's data version when `user_id` and `state` were the
+    /// committed ones (`connection::data_version`); `None` when they must be
+    /// read again.
+    version: Option<u32>,
 }
 
 impl Known {
@@ -61,10 +65,9 @@ impl Known {
     /// only when another connection committed since this one last looked, so
     /// that the only writer of a file reads nothing per event. A row that
     /// fails its checks becomes the default state, which the caller saves.
-    fn read_if_changed(&mut self, tx: &Connection, namespace: &str) -> Result<(i64, Option<rows::Invalid>)> {
-        let version = connection::data_version(tx)?;
-        if self.version == Some(version) {
-            return Ok((version, None));
+    fn read_if_changed(&mut self, tx: &Connection, namespace: &str) -> Result<Option<rows::Invalid>> {
+        if self.version == Some(connection::data_version(tx)?) {
+            return Ok(None);
         }
         self.version = None;
         // Another connection may have reset the user id (rule 20).
@@ -72,12 +75,11 @@ impl Known {
         match rows::load(tx, namespace)? {
             Ok(state) => {
                 self.state = state;
-                self.version = Some(version);
-                Ok((version, None))
+                Ok(None)
             }
             Err(invalid) => {
                 self.state = NamespaceState::default();
-                Ok((version, Some(invalid)))
+                Ok(Some(invalid))
             }
         }
     }
@@ -94,9 +96,11 @@ impl Store {
             path: path.to_owned(),
             namespace: namespace.to_owned(),
             known: Known::default(),
+            probe: ChangeProbe::default(),
             recovery,
         };
         store.load_at_open().map_err(|e| naming(path, e))?;
+        store.probe = ChangeProbe::new(&store.conn);
         Ok(store)
     }
 
@@ -133,8 +137,9 @@ impl Store {
     }
 
     fn commit_file<R>(&mut self, change: impl FnOnce(&mut FileState) -> Result<R>) -> Result<R> {
+        self.probe.forget();
         let tx = WriteTransaction::begin(&self.conn)?;
-        let (version, stored) = read_file(&tx, &self.namespace)?;
+        let stored = read_file(&tx, &self.namespace)?;
         let mut file = FileState {
             user_id: stored.user_id.clone(),
             namespaces: (stored.namespaces.iter())
@@ -143,13 +148,13 @@ impl Store {
         };
         let result = change(&mut file)?;
         self.known.version = None;
-        self.known = write_file(tx, version, &self.namespace, &stored, file)?;
+        self.known = write_file(&self.conn, tx, &self.namespace, &stored, file)?;
         Ok(result)
     }
 
     /// Reads the committed state again if another connection changed it
-    /// since this one last looked: one cached `PRAGMA data_version` when
-    /// nothing changed.
+    /// since this one last looked; when nothing was committed, a look at
+    /// the WAL-index header and no more.
     pub fn refresh(&mut self) -> Result<()> {
         self.reload().map_err(|e| naming(&self.path, e))
     }
@@ -171,15 +176,16 @@ impl Store {
     /// A stored state that fails validation is replaced by the default state
     /// in the same transaction, and the repair reported (rule 17).
     fn commit<R>(&mut self, change: impl FnOnce(&mut NamespaceState, &str) -> Result<R>) -> Result<R> {
+        self.probe.forget();
         let tx = WriteTransaction::begin(&self.conn)?;
-        let (version, invalid) = self.known.read_if_changed(&tx, &self.namespace)?;
+        let invalid = self.known.read_if_changed(&tx, &self.namespace)?;
         let mut state = self.known.state.clone();
         let result = change(&mut state, &self.known.user_id)?;
         // Should the commit fail, what the file holds is read again.
         self.known.version = None;
         save_if_changed(tx, &self.namespace, &self.known.state, &state, invalid.is_some())?;
         self.known.state = state;
-        self.known.version = Some(version);
+        self.known.version = Some(connection::data_version(&self.conn)?);
         if let Some(invalid) = invalid {
             self.report_reset(invalid);
         }
@@ -198,8 +204,14 @@ impl Store {
 
     /// Outside any transaction, so that a getter never waits for a writer.
     fn reload(&mut self) -> Result<()> {
-        let version = connection::data_version(&self.conn)?;
+        if self.probe.unchanged() {
+            return Ok(());
+        }
+        // Read first: a commit after it only makes the next look ask again.
+        let header = self.probe.header();
+        let version = connection::data_version_now(&self.conn)?;
         if self.known.version == Some(version) {
+            self.probe.remember(header);
             return Ok(());
         }
         match rows::load(&self.conn, &self.namespace)? {
@@ -212,6 +224,7 @@ impl Store {
                     state,
                     version: Some(version),
                 };
+                self.probe.remember(header);
                 Ok(())
             }
             // The repair a change would make, so that a getter never reports
@@ -236,8 +249,7 @@ struct StoredFile {
 /// row, `namespace`'s among them (none yet: a fresh one). Not generic, so
 /// that every file-wide change shares one copy.
 #[inline(never)]
-fn read_file(tx: &Connection, namespace: &str) -> Result<(i64, StoredFile)> {
-    let version = connection::data_version(tx)?;
+fn read_file(tx: &Connection, namespace: &str) -> Result<StoredFile> {
     let (user_id, _) = rows::ensure_user_id(tx)?;
     let mut namespaces: Vec<_> = (rows::load_all(tx)?.into_iter())
         .map(|(name, state)| (name, state.ok()))
@@ -245,15 +257,15 @@ fn read_file(tx: &Connection, namespace: &str) -> Result<(i64, StoredFile)> {
     if !namespaces.iter().any(|(name, _)| name == namespace) {
         namespaces.push((namespace.to_owned(), Some(NamespaceState::default())));
     }
-    Ok((version, StoredFile { user_id, namespaces }))
+    Ok(StoredFile { user_id, namespaces })
 }
 
 /// Saves what `file` changed from `stored` (and every row that failed its
 /// checks) and commits; returns what the connection then knows.
 #[inline(never)]
 fn write_file(
+    conn: &Database,
     tx: WriteTransaction<'_>,
-    version: i64,
     namespace: &str,
     stored: &StoredFile,
     mut file: FileState,
@@ -270,7 +282,7 @@ fn write_file(
     Ok(Known {
         state: file.namespace_mut(namespace).map(std::mem::take).unwrap_or_default(),
         user_id: file.user_id,
-        version: Some(version),
+        version: Some(connection::data_version(conn)?),
     })
 }
 

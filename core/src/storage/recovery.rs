@@ -7,8 +7,9 @@
 use super::connection::{self, Durability, Verdict};
 use super::files::{self, Identity, OpenLock};
 use super::schema::{self, SCHEMA_VERSION};
+use super::transaction::Database;
 use crate::error::Error;
-use rusqlite::{Connection, ErrorCode};
+use rusqlite::ErrorCode;
 use std::path::{Path, PathBuf};
 
 /// What `open` or a later load did to get a usable state, reported to the caller.
@@ -32,7 +33,7 @@ impl From<Error> for Failure {
 }
 
 /// Errors name no path: `Store` adds it to every one.
-pub fn open_recovering(path: &Path, durability: Durability) -> Result<(Connection, Option<Recovery>), Error> {
+pub fn open_recovering(path: &Path, durability: Durability) -> Result<(Database, Option<Recovery>), Error> {
     // Taken before waiting for the lock: if another opener moves this very
     // file aside meanwhile, this opener reports that same recovery.
     let seen = Identity::of(path);
@@ -71,7 +72,7 @@ pub fn open_recovering(path: &Path, durability: Durability) -> Result<(Connectio
     ))
 }
 
-fn open_verified(path: &Path, durability: Durability) -> Result<Connection, Failure> {
+fn open_verified(path: &Path, durability: Durability) -> Result<Database, Failure> {
     files::check_writable(path)?;
     let examined = Identity::of(path);
     let classify = |e: rusqlite::Error| match e.sqlite_error_code() {
@@ -107,10 +108,11 @@ fn open_verified(path: &Path, durability: Durability) -> Result<Connection, Fail
             "could not switch to WAL mode (still `{mode}`); is the file or its directory read-only?"
         ))));
     }
+    let db = Database::new(conn).map_err(classify)?;
     if version < SCHEMA_VERSION {
-        schema::migrate(&conn).map_err(classify)?;
+        schema::migrate(&db).map_err(classify)?;
     }
-    Ok(conn)
+    Ok(db)
 }
 
 /// Where another opener moved the file this one saw at `path` before it

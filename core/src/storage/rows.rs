@@ -308,9 +308,9 @@ mod tests {
 
     #[test]
     fn columns_are_the_tables_in_order() {
-        let conn = Connection::open_in_memory().unwrap();
-        super::super::schema::migrate(&conn).unwrap();
-        let statement = conn.prepare("SELECT * FROM namespace_state").unwrap();
+        let db = super::super::transaction::Database::new(Connection::open_in_memory().unwrap()).unwrap();
+        super::super::schema::migrate(&db).unwrap();
+        let statement = db.prepare("SELECT * FROM namespace_state").unwrap();
         let ours: Vec<&str> = COLUMNS.iter().map(|column| column.1).collect();
         let names = statement.column_names();
         assert_eq!(names, ours);

@@ -2,7 +2,7 @@
 //! forward; each entry upgrades from the version equal to its position.
 
 use super::connection;
-use super::transaction::WriteTransaction;
+use super::transaction::{Database, WriteTransaction};
 use rusqlite::Connection;
 
 /// One `sqlite_master` row: type, name and the SQL that created it.
@@ -52,8 +52,8 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the file up to [`SCHEMA_VERSION`] in one transaction, re-reading
 /// the version under the write lock in case another process migrated first.
-pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    let tx = WriteTransaction::begin(conn)?;
+pub fn migrate(db: &Database) -> rusqlite::Result<()> {
+    let tx = WriteTransaction::begin(db)?;
     let from: i64 = connection::pragma(&tx, "PRAGMA user_version")?;
     for migration in MIGRATIONS.iter().skip(from.max(0) as usize) {
         tx.execute_batch(migration)?;
