@@ -10,18 +10,38 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
+/// Why a call failed (rule 16); a failed call changes nothing that was committed.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
 pub enum SessionCoreError {
     /// A configuration value is unusable; `field` names it (e.g. `foregroundTimeoutMs`).
-    InvalidConfig { field: String, detail: String },
+    InvalidConfig {
+        /// The field as the API spells it: `foregroundTimeoutMs`, `namespace`, ...
+        field: String,
+        /// What is wrong with it, in one line.
+        detail: String,
+    },
     /// A call argument is unusable; `argument` names it (e.g. `customId`).
-    InvalidArgument { argument: String, detail: String },
+    InvalidArgument {
+        /// The argument as the API spells it: `eventId`, `at.wallMs`, `path`, ...
+        argument: String,
+        /// What is wrong with it, in one line.
+        detail: String,
+    },
     /// SQLite could not read or write; nothing committed was lost.
-    Storage { detail: String },
+    Storage {
+        /// One line naming the file and SQLite's error (rule 17).
+        detail: String,
+    },
     /// The tracker was closed.
-    Closed { detail: String },
+    Closed {
+        /// Says that the tracker was closed.
+        detail: String,
+    },
     /// A bug in sessioncore (a caught panic); the stored state is unchanged.
-    Internal { detail: String },
+    Internal {
+        /// The panic's message.
+        detail: String,
+    },
 }
 
 impl std::fmt::Display for SessionCoreError {
@@ -66,19 +86,36 @@ impl From<Error> for SessionCoreError {
     }
 }
 
+// The docs here are the ones the bindings carry (uniffi reads this
+// declaration); rustdoc shows those of `engine::NewSessionReason`. Keep both.
+/// Why a session started (rule 3's conditions in order, then rules 10, 14, 20).
 #[uniffi::remote(Enum)]
 pub enum NewSessionReason {
+    /// The namespace had no session yet, or its stored state had to be reset
+    /// (rules 3 (a), 17).
     FirstSession,
+    /// The previous session was ended by `endSession` (rules 3 (a), 10).
     SessionEnded,
+    /// The app called `startNewSession` (rule 8).
     Requested,
+    /// Reopened with `continueSessionOnRestart` false (rule 6).
     Restart,
+    /// The session was recorded in the other anonymity mode than the tracker's (rule 9).
     AnonymityChanged,
+    /// The wall clock went back behind the last activity, across a reboot or
+    /// without a boot clock (rule 3 (c)).
     ClockMovedBackwards,
+    /// Inactive longer than `foregroundTimeoutMs` while in the foreground (rule 3 (d)).
     ForegroundTimeout,
+    /// Inactive longer than `backgroundTimeoutMs` while in the background (rule 3 (d)).
     BackgroundTimeout,
+    /// The session lasted longer than `maxSessionDurationMs` (rule 3 (e)).
     MaxDuration,
+    /// The event would have taken `eventIndex` past 2147483647 (rule 14).
     EventIndexLimit,
+    /// The app called `startManualSession` (rule 10).
     ManualStart,
+    /// The app called `reset` (rule 20).
     Reset,
 }
 
@@ -94,16 +131,27 @@ pub enum Durability {
     Normal,
 }
 
+/// The settings of a tracker object (rule 16); every field has a default.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TrackerConfig {
+    /// Inactivity in the foreground that ends a session, in ms, at least 0
+    /// (rule 3 (d)). Default 1800000 (30 minutes).
     #[uniffi(default = 1800000)]
     pub foreground_timeout_ms: i64,
+    /// Inactivity in the background that ends a session, in ms, at least 0
+    /// (rule 3 (d)). Default 1800000 (30 minutes).
     #[uniffi(default = 1800000)]
     pub background_timeout_ms: i64,
+    /// True resumes the stored session when the file is reopened; false starts
+    /// a new one at the next event (rule 6).
     #[uniffi(default = true)]
     pub continue_session_on_restart: bool,
+    /// The longest a session may last from its start, in ms, at least 1
+    /// (rule 3 (e)); none (the default) for no limit.
     #[uniffi(default = None)]
     pub max_session_duration_ms: Option<i64>,
+    /// True emits the nil UUID as `userId` and no `previousSessionId` or app
+    /// user id (rule 9); changeable later with `setAnonymous`.
     #[uniffi(default = false)]
     pub anonymous: bool,
     /// Rule 18: false keeps events tracked in the background (pushes,
@@ -152,9 +200,9 @@ impl From<TrackerConfig> for Settings {
 /// its lock (for tests, tools and replays; docs/semantics.md, "Time").
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ClockReading {
-    /// Epoch milliseconds, UTC.
+    /// Epoch milliseconds, UTC, `0 ..= 253402300799999` (the end of year 9999).
     pub wall_ms: i64,
-    /// The boot clock, where there is one.
+    /// The boot clock, where there is one; with none, time is measured on the wall clock.
     #[uniffi(default = None)]
     pub boot: Option<BootClockReading>,
 }
@@ -162,7 +210,10 @@ pub struct ClockReading {
 /// Milliseconds since boot (deep sleep included) and the boot's identity.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct BootClockReading {
+    /// Identifies the boot (1 to 64 bytes); readings of different boots are
+    /// compared on the wall clock.
     pub boot_id: String,
+    /// Milliseconds since that boot, `0 ..= 253402300799999`.
     pub uptime_ms: i64,
 }
 
@@ -188,21 +239,37 @@ impl From<ClockReading> for Moment {
 /// The session entity of one tracked event (rule 12), as emitted.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SessionEvent {
+    /// The event's id, lower-case: the one passed in, or a generated UUIDv4 (rule 1).
     pub event_id: String,
     /// This event started its session: raise the on-session-update callback.
     pub is_new_session: bool,
+    /// Why the session started; set only when `isNewSession` (rule 12).
     pub new_session_reason: Option<NewSessionReason>,
+    /// The install's user id, a lower-case UUID; the nil UUID in anonymous mode (rules 1, 9).
     pub user_id: String,
+    /// The session's id, a lower-case UUIDv4 (rule 1).
     pub session_id: String,
+    /// The id of the session before; none for the install's (or a new user's)
+    /// first session and in anonymous mode (rules 3, 9, 20).
     pub previous_session_id: Option<String>,
+    /// From 1 (the install's or a new user's first session), + 1 per session,
+    /// at most 2147483647 (rules 3, 14, 20).
     pub session_index: i32,
+    /// This event's position in its session: 1 for the first, up to 2147483647 (rules 4, 14).
     pub event_index: i32,
+    /// The id of the session's first event.
     pub first_event_id: String,
+    /// The time of the session's first event, epoch ms (UTC).
     pub first_event_timestamp_ms: i64,
+    /// When the session started, epoch ms (UTC): its first event, its
+    /// `startManualSession` call, or an import (rules 3, 10, 21).
     pub session_start_ms: i64,
     /// Snowplow's atomic `user_id` (rule 15); none when unset or anonymous.
     pub app_user_id: Option<String>,
+    /// RudderStack's `sessionId`: the manual session's custom id, else the
+    /// session start in epoch seconds, rounded down (rule 12 (b)).
     pub rudderstack_session_id: i64,
+    /// Amplitude's `session_id`: the session start in epoch ms (rule 12 (c)).
     pub amplitude_session_id: i64,
     /// The `client_session` 1-0-2 self-describing JSON, ready to attach.
     pub snowplow_context_json: String,
@@ -216,15 +283,21 @@ pub struct SessionEvent {
 pub struct ImportedState {
     /// The install's user id (a UUID).
     pub user_id: String,
+    /// The current session's id (a UUID).
     pub session_id: String,
+    /// The current session's index, `1 ..= 2147483647`.
     pub session_index: i64,
+    /// The id of the session before it (a UUID), or none.
     pub previous_session_id: Option<String>,
+    /// The `eventIndex` of the session's last event, `1 ..= 2147483647`.
     pub event_index: i64,
     /// The session's last activity, epoch ms: the next event's timeout is measured from it.
     pub last_activity_ms: i64,
     /// The session's first event, with `first_event_ms`, when the tracker stored it.
     #[uniffi(default = None)]
     pub first_event_id: Option<String>,
+    /// That first event's time, epoch ms; set together with `first_event_id`
+    /// or not at all. It becomes the session's start.
     #[uniffi(default = None)]
     pub first_event_ms: Option<i64>,
 }
@@ -247,13 +320,16 @@ impl From<ImportedState> for crate::engine::ImportedState {
 /// A session's end, reported once (rule 19): what a `session_end` event needs.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct EndedSession {
+    /// The ended session's id.
     pub session_id: String,
+    /// The ended session's index (rule 3).
     pub session_index: i32,
-    /// Its last `eventIndex`.
+    /// Its last `eventIndex`: the number of events it counted (0 for a manual
+    /// session that had none).
     pub event_count: i32,
     /// Its first event's time (its start when it had none), epoch ms.
     pub start_ms: i64,
-    /// Its last activity, epoch ms.
+    /// Its last activity, epoch ms (rules 4, 7 and 18 say which events move it).
     pub end_ms: i64,
 }
 
@@ -295,20 +371,41 @@ impl From<EventOutput> for SessionEvent {
 /// Everything the getters report, in one call (rule 13).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SessionState {
+    /// The install's user id; the nil UUID in anonymous mode (rules 1, 9).
     pub user_id: String,
+    /// The current session's id; none before the first session and after it
+    /// ended (rules 2, 10, 19).
     pub session_id: Option<String>,
+    /// The id of the session before the current one; none without a session,
+    /// for the first one and in anonymous mode (rules 3, 9).
     pub previous_session_id: Option<String>,
+    /// The current session's index, from 1; none without a session (rule 2).
     pub session_index: Option<i32>,
+    /// The last event's index in the current session; 0 for a manual session
+    /// before its first event, none without a session.
     pub event_index: Option<i32>,
+    /// The id of the session's first event; none until it has one (a manual or
+    /// imported session, rules 10, 21) and without a session.
     pub first_event_id: Option<String>,
+    /// The time of the session's first event, epoch ms (UTC); none when
+    /// `firstEventId` is.
     pub first_event_timestamp_ms: Option<i64>,
+    /// When the current session started, epoch ms (UTC); none without a session.
     pub session_start_ms: Option<i64>,
+    /// The app is in the background, as the last transition or launch reported (rule 5).
     pub is_in_background: bool,
+    /// Moves to the foreground in the current session; 0 without a session (rule 5).
     pub foreground_index: i32,
+    /// Moves to the background in the current session; 0 without a session (rule 5).
     pub background_index: i32,
+    /// This tracker object is paused (rule 7); never stored.
     pub is_paused: bool,
+    /// The namespace is in manual mode (rule 10).
     pub is_manual: bool,
+    /// The next event starts a new session: requested, restart or a change of
+    /// anonymity (rules 6, 8, 9).
     pub is_new_session_pending: bool,
+    /// The app's own user id (rule 15); none when unset or anonymous.
     pub app_user_id: Option<String>,
 }
 
@@ -341,6 +438,7 @@ pub struct RecoveryReport {
     /// Where the damaged file was moved (never deleted); none when the file
     /// was kept and only invalid stored values were reset.
     pub moved_to: Option<String>,
+    /// What was wrong, in one line: the damage, or the namespace and value reset.
     pub reason: String,
 }
 
@@ -391,7 +489,8 @@ fn panic_error(panic: Box<dyn std::any::Any + Send>) -> SessionCoreError {
 
 #[uniffi::export]
 impl SessionTracker {
-    /// Opens (creating, migrating or recovering) `path` for `namespace`.
+    /// Opens (creating, migrating or recovering) the SQLite file `path` for
+    /// `namespace`, 1 to 128 bytes of UTF-8 (rules 11, 17). Blocks: call it off the main thread.
     #[uniffi::constructor]
     pub fn open(path: String, namespace: String, config: TrackerConfig) -> Result<Arc<Self>, SessionCoreError> {
         crate::logging::ensure_installed();
@@ -451,6 +550,8 @@ impl SessionTracker {
         self.with(|t| t.launch(in_background))
     }
 
+    /// Stops sessions from expiring or starting (events still count) until
+    /// `resume`; a change of anonymity still starts one (rule 7). Not stored.
     pub fn pause(&self) -> Result<(), SessionCoreError> {
         self.with(|t| {
             t.set_paused(true);
@@ -458,6 +559,7 @@ impl SessionTracker {
         })
     }
 
+    /// Checks again from the next event, against the last unpaused activity (rule 7).
     pub fn resume(&self) -> Result<(), SessionCoreError> {
         self.with(|t| {
             t.set_paused(false);
@@ -465,6 +567,8 @@ impl SessionTracker {
         })
     }
 
+    /// The next event starts a new session (reason `requested`); also leaves
+    /// manual mode (rules 8, 10). Stored.
     pub fn start_new_session(&self) -> Result<(), SessionCoreError> {
         self.with(Tracker::start_new_session)
     }
@@ -512,6 +616,8 @@ impl SessionTracker {
         self.with(|t| t.import_state(state.into()))
     }
 
+    /// Sets this tracker object's anonymity (rule 9); an event in the other mode
+    /// than its session's starts a new session. Not stored.
     pub fn set_anonymous(&self, anonymous: bool) -> Result<(), SessionCoreError> {
         self.with(|t| {
             t.set_anonymous(anonymous);
@@ -519,34 +625,43 @@ impl SessionTracker {
         })
     }
 
+    /// Stores the app's own user id for the namespace, 1 to 255 bytes; none
+    /// clears it (rule 15).
     pub fn set_app_user_id(&self, app_user_id: Option<String>) -> Result<(), SessionCoreError> {
         self.with(|t| t.set_app_user_id(app_user_id.as_deref()))
     }
 
+    /// Every getter's value at once, from one read (rule 13).
     pub fn state(&self) -> Result<SessionState, SessionCoreError> {
         self.view(|v| SessionState::from(v))
     }
 
+    /// The install's user id; the nil UUID in anonymous mode (rules 1, 9).
     pub fn user_id(&self) -> Result<String, SessionCoreError> {
         self.view(|v| v.user_id().to_owned())
     }
 
+    /// The current session's id; none before the first session and after it ended (rule 2).
     pub fn session_id(&self) -> Result<Option<String>, SessionCoreError> {
         self.view(|v| v.session_id().map(str::to_owned))
     }
 
+    /// The current session's index, from 1; none without a session (rule 2).
     pub fn session_index(&self) -> Result<Option<i32>, SessionCoreError> {
         self.view(|v| v.session_index().map(index))
     }
 
+    /// Whether the app is in the background, as the last transition or launch reported (rule 5).
     pub fn is_in_background(&self) -> Result<bool, SessionCoreError> {
         self.view(|v| v.is_in_background())
     }
 
+    /// Moves to the background in the current session; 0 without a session (rule 5).
     pub fn background_index(&self) -> Result<i32, SessionCoreError> {
         self.view(|v| index(v.background_index()))
     }
 
+    /// Moves to the foreground in the current session; 0 without a session (rule 5).
     pub fn foreground_index(&self) -> Result<i32, SessionCoreError> {
         self.view(|v| index(v.foreground_index()))
     }

@@ -3,6 +3,8 @@
 //! them purely, `storage` persists them in SQLite, `tracker` joins the two,
 //! and `api` is the thin layer exported through uniffi.
 
+#![deny(missing_docs)]
+
 mod api;
 mod clock;
 mod engine;

@@ -9,11 +9,17 @@ use std::sync::Once;
 /// The most verbose level that reaches the platform log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum LogLevel {
+    /// Nothing reaches the platform log.
     Off,
+    /// Errors only.
     Error,
+    /// Also recoveries and repairs of damaged storage (rule 17). The default.
     Warn,
+    /// Also schema migrations, and a platform without a boot clock.
     Info,
+    /// Also debugging detail, which may include user and session ids.
     Debug,
+    /// Everything the core logs.
     Trace,
 }
 

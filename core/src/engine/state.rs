@@ -10,24 +10,41 @@ pub const MIN_CUSTOM_SESSION_ID: i64 = 1_000_000_000;
 /// Rule 15: Snowplow's `user_id` column is 255 bytes wide.
 pub const MAX_APP_USER_ID_BYTES: usize = 255;
 
-/// Why a session started (rule 3's conditions in order, plus rules 10 and 14).
+/// Why a session started (rule 3's conditions in order, then rules 10, 14, 20).
+// The bindings carry the docs of the `#[uniffi::remote(Enum)]` copy of this
+// declaration in `api.rs` (uniffi reads that one); keep both the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewSessionReason {
+    /// The namespace had no session yet, or its stored state had to be reset
+    /// (rules 3 (a), 17).
     FirstSession,
+    /// The previous session was ended by `endSession` (rules 3 (a), 10).
     SessionEnded,
+    /// The app called `startNewSession` (rule 8).
     Requested,
+    /// Reopened with `continueSessionOnRestart` false (rule 6).
     Restart,
+    /// The session was recorded in the other anonymity mode than the tracker's (rule 9).
     AnonymityChanged,
+    /// The wall clock went back behind the last activity, across a reboot or
+    /// without a boot clock (rule 3 (c)).
     ClockMovedBackwards,
+    /// Inactive longer than `foregroundTimeoutMs` while in the foreground (rule 3 (d)).
     ForegroundTimeout,
+    /// Inactive longer than `backgroundTimeoutMs` while in the background (rule 3 (d)).
     BackgroundTimeout,
+    /// The session lasted longer than `maxSessionDurationMs` (rule 3 (e)).
     MaxDuration,
+    /// The event would have taken `eventIndex` past 2147483647 (rule 14).
     EventIndexLimit,
+    /// The app called `startManualSession` (rule 10).
     ManualStart,
+    /// The app called `reset` (rule 20).
     Reset,
 }
 
 impl NewSessionReason {
+    /// Every reason, in rule 3's order of checking and then the others.
     pub const ALL: [NewSessionReason; 12] = [
         NewSessionReason::FirstSession,
         NewSessionReason::SessionEnded,
@@ -61,6 +78,7 @@ impl NewSessionReason {
         }
     }
 
+    /// The reason `as_str` spells `text`; none for any other text.
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|reason| reason.as_str() == text)
     }

@@ -48,6 +48,8 @@ const MIGRATIONS: [&str; 2] = [
     ALTER TABLE namespace_state ADD COLUMN new_user INTEGER NOT NULL DEFAULT 0;",
 ];
 
+/// The database schema version this build writes (`PRAGMA user_version`);
+/// an older file is migrated, a newer one refused untouched (rule 17).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the file up to [`SCHEMA_VERSION`] in one transaction, re-reading
