@@ -272,6 +272,78 @@ void main() {
     trackers.add(sessions);
     expect((await (await sessions).state()).sessionIndex, isNull);
   });
+
+  // The examples' bindings are not kept, so never disposed: from here on,
+  // each test moves the lifecycle only as the platform would.
+  test("the Flutter guide's session end, migration and logout", () async {
+    binding.handleAppLifecycleStateChanged(AppLifecycleState.inactive);
+    Future<Directory> getApplicationSupportDirectory() async => dir; // path_provider's, in an app
+    final emitted = <EndedSession>[];
+    void emitSessionEnd(EndedSession ended) => emitted.add(ended); // the app's own session_end event
+    final firstEvent = minutesAgo(45);
+    /// What the app's platform code read from the Snowplow tracker's store (here: a session 45 minutes old).
+    Future<ImportedState?> readSnowplowState() async => ImportedState(
+          userId: storedUser,
+          sessionId: storedSession,
+          sessionIndex: 7,
+          previousSessionId: null,
+          eventIndex: 1,
+          lastActivityMs: firstEvent.wallMs,
+          firstEventId: '0f1e2d3c-4b5a-4697-8877-665544332211',
+          firstEventMs: firstEvent.wallMs,
+        );
+    // README example: flutter_session_end
+    final sessions = getApplicationSupportDirectory().then((dir) async {
+      final tracker = await AsyncSessionTracker.open('${dir.path}/sessions.db');
+      tracker.onSessionUpdate = (event) {
+        if (event.endedSession case final ended?) emitSessionEnd(ended); // the session before this one
+      };
+      final snowplow = await readSnowplowState(); // your platform code's: see "Migrating from the Snowplow tracker"
+      if (snowplow != null) await tracker.importState(snowplow); // before any event; false: nothing changed
+      return tracker;
+    });
+    SessionLifecycleBinding(sessions, sessionEnds: SessionEndTimer(onSessionEnd: emitSessionEnd)); // before any await
+    // end README example
+    trackers.add(sessions);
+    go([AppLifecycleState.resumed]); // the app shows: the expiry timer runs (a real one, every minute)
+    final next = (await (await sessions).track())!; // 45 minutes after the imported session's last activity
+    expect([next.sessionIndex, next.previousSessionId, next.userId], [8, storedSession, storedUser]);
+    expect(emitted, [EndedSession(sessionId: storedSession, sessionIndex: 7, eventCount: 1, startMs: firstEvent.wallMs, endMs: firstEvent.wallMs)]);
+
+    // README example: flutter_logout
+    final ended = await (await sessions).reset(newUserId: true); // at logout: the next event is a new user's first
+    if (ended != null) emitSessionEnd(ended);
+    // end README example
+    expect([emitted.length, emitted.last.sessionIndex, (await (await sessions).state()).sessionId], [2, 8, null]);
+    go([AppLifecycleState.inactive, AppLifecycleState.hidden, AppLifecycleState.paused]); // its real timer stops
+    await settled(sessions);
+  });
+
+  test("the README's session end and logout", () async {
+    go([AppLifecycleState.hidden, AppLifecycleState.inactive]); // a cold start: the UI is about to show
+    final path = db;
+    final emitted = <EndedSession>[];
+    void emitSessionEnd(EndedSession ended) => emitted.add(ended); // the app's own session_end event
+    final before = SessionTracker.open(path); // a session idle in the foreground for 31 minutes
+    final idle = minutesAgo(31);
+    final first = before.track(at: idle)!;
+    before.close();
+    // README example: dart_session_end
+    final sessions = AsyncSessionTracker.open(path).then((tracker) {
+      tracker.onSessionUpdate = (event) {
+        if (event.endedSession case final ended?) emitSessionEnd(ended); // on the next session's first event
+      };
+      return tracker;
+    });
+    SessionLifecycleBinding(sessions, sessionEnds: SessionEndTimer(onSessionEnd: emitSessionEnd)); // ends idle sessions
+    if (await (await sessions).reset(newUserId: true) case final ended?) emitSessionEnd(ended); // at logout
+    // end README example
+    trackers.add(sessions);
+    expect(emitted, [EndedSession(sessionId: first.sessionId, sessionIndex: 1, eventCount: 1, startMs: idle.wallMs, endMs: idle.wallMs)]);
+    final next = (await (await sessions).track())!;
+    expect([next.newSessionReason, next.sessionIndex, next.endedSession, next.userId == first.userId], [NewSessionReason.reset, 1, null, isFalse]);
+    expect(emitted, hasLength(1));
+  });
 }
 
 /// The expiry timer's schedule, ticking when a test says so, as [Timer.periodic] would.
