@@ -6,7 +6,8 @@ name points to must contain that text (dedented) as a fenced code block.
 - a language's name (rust, kotlin, ...): README.md; every language has one;
 - a platform's name (android, ios, flutter): README.md and that platform's
   integration guide; every platform has one;
-- `<platform>_<topic>` (e.g. ios_session_end): that platform's guide only.
+- `<platform>_<topic>` (e.g. ios_session_end): that platform's guide only;
+- `<language>_<topic>` (e.g. dart_session_end): README.md only.
 Prints `docs: N passed, M failed`."""
 
 import re
@@ -31,8 +32,10 @@ def documents_for(name: str) -> list[Path]:
         return [ROOT / "README.md"]
     if name in PLATFORMS:
         return [ROOT / "README.md", guide(name)]
-    platform = name.split("_", 1)[0]
-    return [guide(platform)] if platform in PLATFORMS and "_" in name else []
+    prefix = name.split("_", 1)[0]
+    if prefix in PLATFORMS and "_" in name:
+        return [guide(prefix)]
+    return [ROOT / "README.md"] if prefix in LANGUAGES and "_" in name else []
 
 
 def code_blocks(document: Path) -> set[str]:
@@ -57,7 +60,7 @@ def main() -> int:
     for name, (source, example) in sorted(examples.items()):
         documents = documents_for(name)
         if not documents:
-            print(f"FAIL {name} ({source}): not a language, a platform or <platform>_<topic>")
+            print(f"FAIL {name} ({source}): not a language, a platform, <platform>_<topic> or <language>_<topic>")
             failed += 1
         for document in documents:
             if example in code_blocks(document):

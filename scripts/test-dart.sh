@@ -21,7 +21,8 @@ passed=0 failed=0
 if check "$lib" "$SESSIONCORE_ROOT/bindings-dart"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 # The checks must be able to fail: a broken file, a library without the
-# symbols, and a call that passes named arguments positionally.
+# symbols, a call that passes named arguments positionally, of the generated
+# tracker, of one of the package's own methods and of one of its constructors.
 broken="$(mktemp -d)"
 trap 'rm -rf "$broken"' EXIT
 cp "$SESSIONCORE_ROOT/bindings-dart/lib/sessioncore.dart" "$broken/broken.dart"
@@ -43,6 +44,26 @@ if cmp -s "$SESSIONCORE_ROOT/bindings-dart/lib/sessioncore.dart" "$broken/call/s
 else
     passed=$((passed + 1))
 fi
+# (file, sed expression, the FAIL line it must cause): the lifecycle binding
+# calling the async tracker's expireIfIdle({at}) with a positional argument,
+# and the guide's example making its SessionEndTimer without the named onSessionEnd.
+own_calls=(
+    "lib/src/lifecycle.dart|s/await tracker\.expireIfIdle()/await tracker.expireIfIdle(null)/|: expireIfIdle: 1 positional arguments"
+    "test/lifecycle_test.dart|s/SessionEndTimer(onSessionEnd: emitSessionEnd)/SessionEndTimer(emitSessionEnd)/|: SessionEndTimer: 1 positional arguments"
+)
+for case in "${own_calls[@]}"; do
+    IFS='|' read -r file edit expected <<<"$case"
+    rm -rf "$broken/own" && mkdir "$broken/own"
+    sed "$edit" "$SESSIONCORE_ROOT/bindings-dart/$file" >"$broken/own/$(basename "$file")"
+    output="$(check "$lib" "$broken/own" || true)"
+    if cmp -s "$SESSIONCORE_ROOT/bindings-dart/$file" "$broken/own/$(basename "$file")" ||
+        ! grep -E "^FAIL call .*$expected" <<<"$output" >/dev/null; then
+        echo "FAIL the call check accepted $file edited by $edit"
+        failed=$((failed + 1))
+    else
+        passed=$((passed + 1))
+    fi
+done
 libc="$(ldd "$lib" | awk '/libc\.so/ {print $3}')"
 if check "$libc" "$SESSIONCORE_ROOT/bindings-dart/lib" >/dev/null; then
     echo "FAIL the symbol check accepted a library that lacks the symbols"

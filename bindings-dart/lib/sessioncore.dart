@@ -9,7 +9,7 @@ import 'src/native_library.dart';
 export 'src/generated/sessioncore.dart'
     show TrackerConfig, Durability, SessionEvent, SessionState, RecoveryReport, NewSessionReason, LogLevel, ClockReading, BootClockReading, EndedSession, ImportedState;
 export 'src/async_tracker.dart' show AsyncSessionTracker;
-export 'src/lifecycle.dart' show SessionLifecycleBinding;
+export 'src/lifecycle.dart' show SessionLifecycleBinding, SessionEndTimer;
 
 bool _libraryLoaded = false;
 

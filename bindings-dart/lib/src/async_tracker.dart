@@ -79,11 +79,28 @@ final class AsyncSessionTracker {
   /// The state the process started in; no event. [SessionLifecycleBinding] calls it.
   Future<void> launch({required bool inBackground}) => _call(_launch, inBackground);
 
-  /// Switches to manual mode and starts a session now (RudderStack's manual sessions).
-  Future<void> startManualSession({int? customId, ClockReading? at}) => _call(_startManualSession, (customId, at));
+  /// Switches to manual mode and starts a session now (RudderStack's manual
+  /// sessions); completes with the session it replaced, if not reported yet.
+  Future<EndedSession?> startManualSession({int? customId, ClockReading? at}) =>
+      _call(_startManualSession, (customId, at));
 
   Future<void> startNewSession() => _call(_startNewSession, null);
-  Future<void> endSession() => _call(_endSession, null);
+
+  /// Ends the current session and completes with it, for a `session_end` event.
+  Future<EndedSession?> endSession() => _call(_endSession, null);
+
+  /// Ends the session if its timeout or maximum duration has passed at this
+  /// moment and completes with it; else null. [SessionEndTimer] calls it.
+  Future<EndedSession?> expireIfIdle({ClockReading? at}) => _call(_expireIfIdle, at);
+
+  /// Logout: ends the session (the result), clears the app user id and, with
+  /// [newUserId], gives the install a new user id.
+  Future<EndedSession?> reset({bool newUserId = false}) => _call(_reset, newUserId);
+
+  /// Takes over another tracker's stored identity and session where this
+  /// namespace has none yet; false when nothing changed. Before any event.
+  Future<bool> importState(ImportedState state) => _call(_importState, state);
+
   Future<void> pause() => _call(_pause, null);
   Future<void> resume() => _call(_resume, null);
   Future<void> setAnonymous(bool anonymous) => _call(_setAnonymous, anonymous);
@@ -123,9 +140,13 @@ final class AsyncSessionTracker {
   static SessionEvent? _background(SessionTracker t, (String?, ClockReading?) a) => t.background(eventId: a.$1, at: a.$2);
   static SessionEvent? _foreground(SessionTracker t, (String?, ClockReading?) a) => t.foreground(eventId: a.$1, at: a.$2);
   static void _launch(SessionTracker t, bool inBackground) => t.launch(inBackground: inBackground);
-  static void _startManualSession(SessionTracker t, (int?, ClockReading?) a) => t.startManualSession(customId: a.$1, at: a.$2);
+  static EndedSession? _startManualSession(SessionTracker t, (int?, ClockReading?) a) =>
+      t.startManualSession(customId: a.$1, at: a.$2);
   static void _startNewSession(SessionTracker t, Null _) => t.startNewSession();
-  static void _endSession(SessionTracker t, Null _) => t.endSession();
+  static EndedSession? _endSession(SessionTracker t, Null _) => t.endSession();
+  static EndedSession? _expireIfIdle(SessionTracker t, ClockReading? at) => t.expireIfIdle(at: at);
+  static EndedSession? _reset(SessionTracker t, bool newUserId) => t.reset(newUserId: newUserId);
+  static bool _importState(SessionTracker t, ImportedState state) => t.importState(state);
   static void _pause(SessionTracker t, Null _) => t.pause();
   static void _resume(SessionTracker t, Null _) => t.resume();
   static void _setAnonymous(SessionTracker t, bool anonymous) => t.setAnonymous(anonymous);

@@ -162,7 +162,69 @@ fn the_demo_keeps_its_database_and_says_how_to_inspect_it() {
     let state: serde_json::Value = serde_json::from_slice(&state.stdout).unwrap();
     assert_eq!(
         (state["sessionIndex"].as_i64(), state["eventIndex"].as_i64()),
-        (Some(4), Some(3))
+        (Some(5), Some(2))
     );
+    std::fs::remove_dir_all(db.parent().unwrap()).unwrap();
+}
+
+/// The demo's rows that report a session's end, in its table's columns:
+/// (time, what reported it, session index, event count, its start to end).
+fn session_end_rows(stdout: &str) -> Vec<(&str, &str, i64, i64, &str)> {
+    stdout
+        .lines()
+        .filter(|line| {
+            matches!(
+                line.get(10..32).map(str::trim),
+                Some("+ endedSession" | "expireIfIdle (timer)")
+            )
+        })
+        .map(|line| {
+            let (clock, rest) = (line[..8].trim(), &line[10..]);
+            let (name, rest) = (rest[..22].trim(), &rest[24..]);
+            let columns: Vec<&str> = rest.split_whitespace().collect();
+            let (index, count) = (columns[1].parse().unwrap(), columns[2].parse().unwrap());
+            (
+                clock,
+                name,
+                index,
+                count,
+                rest.rsplit_once("session_end ").map_or("", |(_, end)| end),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_demo_shows_every_session_end_once_from_the_next_event_or_the_expiry_timer() {
+    let demo = cli::<&str>(&["demo"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let stdout = String::from_utf8(demo.stdout).unwrap();
+    assert_eq!(
+        session_end_rows(&stdout),
+        [
+            ("", "+ endedSession", 1, 7, "08:00:00 to 08:06:00, 7 events"),
+            ("", "+ endedSession", 2, 3, "08:49:00 to 08:51:00, 3 events"),
+            ("", "+ endedSession", 3, 3, "12:30:00 to 12:40:00, 3 events"),
+            (
+                "20:41:00",
+                "expireIfIdle (timer)",
+                4,
+                3,
+                "20:00:00 to 20:10:00, 3 events"
+            ),
+        ],
+        "{stdout}"
+    );
+    // The session after the timer's: a new one, whose first event has no endedSession.
+    let next = stdout.lines().find(|line| line.starts_with("21:15:00")).unwrap();
+    assert!(
+        next.contains("NEW SESSION") && next.contains("endedSession: none, already reported"),
+        "{next}"
+    );
+    assert!(
+        stdout.contains("4 session_end events: 3 from the next session's first event, 1 from the expiry timer."),
+        "{stdout}"
+    );
+    let db = PathBuf::from(stdout.lines().last().unwrap().trim().split(' ').nth(2).unwrap());
     std::fs::remove_dir_all(db.parent().unwrap()).unwrap();
 }
