@@ -6,11 +6,12 @@ import Foundation
 /// within its background task), so that a session whose user never comes back
 /// still ends and the app can emit its `session_end`.
 ///
-/// `onSessionEnd` receives every session the observer's own calls end: the
-/// timer's expiries and the `endedSession` of the Background and Foreground
-/// events it tracks (sessions ended by the app's own events come in their
-/// `SessionEvent.endedSession`). It runs on the observer's queue, never on
-/// the main thread.
+/// `onSessionEnd` receives each session those `expireIfIdle()` calls end,
+/// once, on the observer's queue (never on the main thread). Sessions that end
+/// otherwise are reported elsewhere, each once too: in the event that starts
+/// the next session (its `endedSession`, which the tracker's `onSessionUpdate`
+/// sees, the observer's own Background and Foreground events included), or by
+/// the call that ended them (`endSession()`, `reset()`, `startManualSession()`).
 public struct SessionExpiry: Sendable {
     /// Seconds between two calls in the foreground.
     public let interval: TimeInterval
@@ -86,8 +87,8 @@ final class ExpiryTimer: @unchecked Sendable {
         }
     }
 
-    /// A session one of the observer's calls ended.
-    func report(_ ended: EndedSession?) {
+    /// A session the timer's `expireIfIdle()` ended.
+    private func report(_ ended: EndedSession?) {
         if let ended { settings.onSessionEnd(ended) }
     }
 

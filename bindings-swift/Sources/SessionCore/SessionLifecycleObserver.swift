@@ -24,8 +24,11 @@ import UIKit
 /// foreground while already there is a no-op.
 ///
 /// With a `SessionExpiry`, it also ends idle sessions while the app is in the
-/// foreground and at each move to the background, and hands every session
-/// its calls end to the app (see `SessionExpiry`).
+/// foreground and at each move to the background, and hands each session
+/// those `expireIfIdle()` calls end to the app (see `SessionExpiry`). A
+/// session its own Background or Foreground event ends comes, like any
+/// event's, in that event's `endedSession`: set the tracker's
+/// `onSessionUpdate` in the opening closure to see them all.
 ///
 /// The logic needs only a `NotificationCenter`, two notification names, the
 /// launch state and the background-task hooks, so it runs (and is tested)
@@ -99,22 +102,17 @@ public final class SessionLifecycleObserver: @unchecked Sendable {
             expiryTimer?.foreground()
         case .inactive: break
         }
-        /// Queues a transition; the timer, if any, hands the session it ended to the app.
-        let transition = { @Sendable (call: @escaping @Sendable (any LifecycleCalls) throws -> EndedSession?) in
-            pipeline.run { calls in
-                let ended = try call(calls) // made with or without a timer, so not in `expiryTimer?.report(...)`
-                expiryTimer?.report(ended)
-            }
-        }
+        // A session a transition ends reaches the app in its event's
+        // `endedSession` (the tracker's `onSessionUpdate`), not the timer's closure.
         tokens = [
             center.addObserver(forName: background, object: nil, queue: nil) { _ in
                 let held = HeldTask(backgroundTask)
-                transition { try $0.background() }
+                pipeline.run { try $0.background() }
                 expiryTimer?.background()
                 pipeline.afterQueued { held.end() }
             },
             center.addObserver(forName: foreground, object: nil, queue: nil) { _ in
-                transition { try $0.foreground() }
+                pipeline.run { try $0.foreground() }
                 expiryTimer?.foreground()
             },
         ]
@@ -241,11 +239,13 @@ extension SessionLifecycleObserver.BackgroundTask {
 }
 #endif
 
-/// The tracker calls the observer makes; each that can end a session returns it.
+/// The tracker calls the observer makes. A session a transition ends comes
+/// in its event, which the tracker hands to `onSessionUpdate`; `expireIfIdle`
+/// returns the session it ends, for the expiry timer's closure.
 protocol LifecycleCalls {
     func launch(inBackground: Bool) throws
-    func foreground() throws -> EndedSession?
-    func background() throws -> EndedSession?
+    func foreground() throws
+    func background() throws
     func expireIfIdle() throws -> EndedSession?
 }
 
@@ -253,8 +253,8 @@ private struct TrackerCalls: LifecycleCalls {
     let tracker: SessionTracker
 
     func launch(inBackground: Bool) throws { try tracker.launch(inBackground: inBackground) }
-    func foreground() throws -> EndedSession? { try tracker.foreground()?.endedSession }
-    func background() throws -> EndedSession? { try tracker.background()?.endedSession }
+    func foreground() throws { try tracker.foreground() }
+    func background() throws { try tracker.background() }
     func expireIfIdle() throws -> EndedSession? { try tracker.expireIfIdle() }
 }
 

@@ -91,9 +91,10 @@ final class ExpiryTimerTests: XCTestCase {
         ])
     }
 
-    func testASessionTheTimerEndsIsHandedToTheAppOnce() throws {
+    func testASessionTheTimerEndsIsHandedToTheClosureOnceAndNeverToOnSessionUpdate() throws {
         let tracker = try SessionTracker(path: db)
         let first = try XCTUnwrap(try tracker.track())
+        let updates = sessionUpdates(of: tracker)
         let observer = app.observe(tracker, launchState: .active, expiry: try expiry())
         app.log.expiryMoment = ClockReading(wallMs: first.sessionStartMs + 1_800_001) // the default 30 min timeout has passed
         try timer(observer).fireNow()
@@ -106,17 +107,43 @@ final class ExpiryTimerTests: XCTestCase {
         XCTAssertEqual(next.previousSessionId, first.sessionId)
         XCTAssertEqual(next.newSessionReason, .foregroundTimeout)
         XCTAssertNil(next.endedSession, "reported once: by the timer")
+        XCTAssertEqual(updates.all, ["session 2 ended - on the main thread"], "the app's next event (on this thread), without the expired session")
+        XCTAssertEqual(ends.all.count, 1)
     }
 
-    func testTheSessionABackgroundEventEndsIsHandedToTheApp() throws {
+    func testASessionTheObserversForegroundEndsReachesOnSessionUpdateOnceAndNeverTheClosure() throws {
         let tracker = try SessionTracker(path: db)
         let first = try XCTUnwrap(try tracker.track())
-        try tracker.startNewSession()
+        try tracker.background()
+        try tracker.startNewSession() // the next event, the observer's Foreground, starts a session
+        let updates = sessionUpdates(of: tracker)
+        let observer = app.observe(tracker, launchState: .background, expiry: try expiry())
+        app.post(LifecycleHarness.active)
+        try timer(observer).fireNow()
+        app.post(LifecycleHarness.background)
+        app.post(LifecycleHarness.active)
+        observer.waitUntilIdle()
+        XCTAssertEqual(app.log.calls, [
+            "launch(true)", "foreground 1", "expireIfIdle -", "background 2", "expireIfIdle -", "foreground 3",
+        ])
+        XCTAssertEqual(updates.all, ["session 2 ended \(first.sessionId) 1 2"])
+        XCTAssertEqual(ends.all, [], "the closure gets only what expireIfIdle ends")
+        XCTAssertEqual(try tracker.sessionIndex, 2)
+    }
+
+    func testASessionTheObserversBackgroundEndsReachesOnSessionUpdateOnceAndNeverTheClosure() throws {
+        let tracker = try SessionTracker(path: db)
+        let first = try XCTUnwrap(try tracker.track())
+        try tracker.startNewSession() // the next event, the observer's Background, starts a session
+        let updates = sessionUpdates(of: tracker)
         let observer = app.observe(tracker, launchState: .active, expiry: try expiry())
         app.post(LifecycleHarness.background)
+        app.post(LifecycleHarness.active)
+        try timer(observer).fireNow()
         observer.waitUntilIdle()
-        XCTAssertEqual(app.log.calls, ["launch(false)", "background 1", "expireIfIdle -"])
-        XCTAssertEqual(ends.all, ["\(first.sessionId) 1 1"])
+        XCTAssertEqual(app.log.calls, ["launch(false)", "background 1", "expireIfIdle -", "foreground 2", "expireIfIdle -"])
+        XCTAssertEqual(updates.all, ["session 2 ended \(first.sessionId) 1 1"])
+        XCTAssertEqual(ends.all, [], "the closure gets only what expireIfIdle ends")
         XCTAssertEqual(try tracker.sessionIndex, 2)
     }
 
@@ -141,11 +168,14 @@ final class ExpiryTimerTests: XCTestCase {
         var attached: [String] = []
         func attach(_ context: String) { attached.append(context) }
         // README example: ios_session_end
-        let expiry = try SessionExpiry(every: 60) { ended in emitSessionEnd(ended) }  // on the observer's queue
-        let lifecycle = SessionLifecycleObserver(opening: { try SessionTracker(path: path) }, expiry: expiry)
+        let expiry = try SessionExpiry(every: 60) { ended in emitSessionEnd(ended) }  // what its expireIfIdle() ends
+        let lifecycle = SessionLifecycleObserver(opening: {
+            let tracker = try SessionTracker(path: path)
+            tracker.onSessionUpdate = { event in if let ended = event.endedSession { emitSessionEnd(ended) } }  // before any event
+            return tracker
+        }, expiry: expiry)
         let sessions = try await lifecycle.tracker
         if let event = try sessions.track() {
-            if let ended = event.endedSession { emitSessionEnd(ended) }                 // the session before this one
             attach(event.snowplowContextJson)
         }
         if let ended = try sessions.reset(newUserId: true) { emitSessionEnd(ended) }   // logout: the next event is a new user's
@@ -155,6 +185,18 @@ final class ExpiryTimerTests: XCTestCase {
         XCTAssertEqual(ended[1...], ["1", "1"], "the session the reset ended: index 1, one event")
         XCTAssertTrue(try XCTUnwrap(attached.first).contains(ended[0]))
         XCTAssertNil(try sessions.sessionId)
+
+        // The observer's own events: the Background starts the new user's
+        // session; the Foreground after `startNewSession` ends it, and its
+        // end reaches `emitSessionEnd` once, through `onSessionUpdate`.
+        NotificationCenter.default.post(name: LifecycleHarness.background, object: nil)
+        lifecycle.waitUntilIdle()
+        let newUsers = try XCTUnwrap(try sessions.sessionId)
+        try sessions.startNewSession()
+        NotificationCenter.default.post(name: LifecycleHarness.active, object: nil)
+        lifecycle.waitUntilIdle()
+        XCTAssertEqual(ends.all.dropFirst(), ["\(newUsers) 1 1"])
+        XCTAssertEqual(try sessions.sessionIndex, 2)
     }
 
     /// An expiry that hands each ended session to `ends`, noting a call on the main thread.
@@ -163,6 +205,16 @@ final class ExpiryTimerTests: XCTestCase {
         return try SessionExpiry(every: interval, leeway: 0) { ended in
             ends.append("\(ended.sessionId) \(ended.sessionIndex) \(ended.eventCount)\(Thread.isMainThread ? " on the main thread" : "")")
         }
+    }
+
+    /// Records each new session `tracker` reports to `onSessionUpdate`, with the session its event ended.
+    private func sessionUpdates(of tracker: SessionTracker) -> Log {
+        let updates = Log()
+        tracker.onSessionUpdate = { event in
+            let ended = event.endedSession.map { "\($0.sessionId) \($0.sessionIndex) \($0.eventCount)" } ?? "-"
+            updates.append("session \(event.sessionIndex) ended \(ended)\(Thread.isMainThread ? " on the main thread" : "")")
+        }
+        return updates
     }
 
     private func timer(_ observer: SessionLifecycleObserver) throws -> ExpiryTimer {

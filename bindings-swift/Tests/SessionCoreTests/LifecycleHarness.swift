@@ -83,8 +83,8 @@ struct RecordingCalls: LifecycleCalls {
         try record("launch(\(inBackground))") { try tracker.launch(inBackground: inBackground); return nil }
     }
 
-    func foreground() throws -> EndedSession? { try event("foreground") { try tracker.foreground() } }
-    func background() throws -> EndedSession? { try event("background") { try tracker.background() } }
+    func foreground() throws { try event("foreground") { try tracker.foreground() } }
+    func background() throws { try event("background") { try tracker.background() } }
 
     /// Logs the index of the session it ended, `-` for none.
     func expireIfIdle() throws -> EndedSession? {
@@ -96,13 +96,9 @@ struct RecordingCalls: LifecycleCalls {
         return ended
     }
 
-    private func event(_ name: String, _ call: () throws -> SessionEvent?) throws -> EndedSession? {
-        var event: SessionEvent?
-        try record(name) {
-            event = try call()
-            return event.map { Int($0.eventIndex) } ?? -1
-        }
-        return event?.endedSession
+    /// Logs the index of the event it made, `-` for none.
+    private func event(_ name: String, _ call: () throws -> SessionEvent?) throws {
+        try record(name) { try call().map { Int($0.eventIndex) } ?? -1 }
     }
 
     /// `call` returns an index, -1 for none, nil for a call without one.
