@@ -19,16 +19,15 @@ public struct SessionExpiry: Sendable {
     public let leeway: TimeInterval
     public let onSessionEnd: @Sendable (EndedSession) -> Void
 
-    /// `interval` lies in 1 s ... 1 day: each call is a SQLite commit when it
-    /// ends a session, and no inactivity timeout needs a check less often.
-    /// `leeway` lies in 0 ... `interval`, a tenth of it unless given.
+    /// `interval` is any positive (finite) number of seconds, as on Android
+    /// and Flutter; `leeway` lies in 0 ... `interval`, a tenth of it unless given.
     public init(
         every interval: TimeInterval = 60,
         leeway: TimeInterval? = nil,
         onSessionEnd: @escaping @Sendable (EndedSession) -> Void
     ) throws {
-        guard (1...86_400).contains(interval) else {
-            throw SessionCoreError.InvalidConfig(field: "expiry.interval", detail: "\(interval) s is outside 1...86400 s")
+        guard interval > 0, interval.isFinite else {
+            throw SessionCoreError.InvalidConfig(field: "expiry.interval", detail: "\(interval) s is not a positive number of seconds")
         }
         let leeway = leeway ?? interval / 10
         guard (0...interval).contains(leeway) else {
@@ -59,11 +58,8 @@ final class ExpiryTimer: @unchecked Sendable {
         pipeline.afterQueued { [self] in
             guard timer == nil, !stopped else { return }
             let timer = DispatchSource.makeTimerSource(queue: pipeline.queue)
-            timer.schedule(
-                deadline: .now() + settings.interval,
-                repeating: settings.interval,
-                leeway: .milliseconds(Int(settings.leeway * 1000))
-            )
+            let interval = DispatchTimeInterval.nanoseconds(Self.nanoseconds(settings.interval))
+            timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .nanoseconds(Self.nanoseconds(settings.leeway)))
             timer.setEventHandler { [weak self] in self?.fire() }
             timer.resume()
             self.timer = timer
@@ -90,6 +86,16 @@ final class ExpiryTimer: @unchecked Sendable {
     /// A session the timer's `expireIfIdle()` ended.
     private func report(_ ended: EndedSession?) {
         if let ended { settings.onSessionEnd(ended) }
+    }
+
+    /// `seconds` (not negative) in whole nanoseconds, rounded up (a positive
+    /// interval stays positive) and at most `Int.max`, about 292 years:
+    /// Dispatch's own conversion of a repeating `TimeInterval` traps beyond
+    /// what a `UInt64` of nanoseconds holds (about 584 years; measured with
+    /// Swift 6.0.3 on Linux). A timer that far off never fires anyway.
+    static func nanoseconds(_ seconds: TimeInterval) -> Int {
+        let nanoseconds = (seconds * 1e9).rounded(.up)
+        return nanoseconds < Double(Int.max) ? Int(nanoseconds) : .max
     }
 
     /// Whether the timer is armed (tests).

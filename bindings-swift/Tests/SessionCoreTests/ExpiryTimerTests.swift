@@ -27,9 +27,10 @@ final class ExpiryTimerTests: XCTestCase {
 
     func testTheIntervalAndTheLeewayAreValidated() throws {
         let unusable: [(TimeInterval, TimeInterval?, String)] = [
-            (0.5, nil, "expiry.interval"), (0, nil, "expiry.interval"), (-60, nil, "expiry.interval"),
-            (86_401, nil, "expiry.interval"), (.nan, nil, "expiry.interval"), (.infinity, nil, "expiry.interval"),
+            (0, nil, "expiry.interval"), (-0.001, nil, "expiry.interval"), (-60, nil, "expiry.interval"),
+            (.nan, nil, "expiry.interval"), (.infinity, nil, "expiry.interval"), (-.infinity, nil, "expiry.interval"),
             (60, -1, "expiry.leeway"), (60, 61, "expiry.leeway"), (60, .nan, "expiry.leeway"), (60, .infinity, "expiry.leeway"),
+            (0.5, 0.6, "expiry.leeway"),
         ]
         for (interval, leeway, field) in unusable {
             XCTAssertThrowsError(try SessionExpiry(every: interval, leeway: leeway) { _ in }) { error in
@@ -41,6 +42,27 @@ final class ExpiryTimerTests: XCTestCase {
         XCTAssertEqual([defaults.interval, defaults.leeway], [60, 6])
         XCTAssertEqual(try SessionExpiry(every: 1, leeway: 0) { _ in }.leeway, 0)
         XCTAssertEqual(try SessionExpiry(every: 86_400, leeway: 86_400) { _ in }.leeway, 86_400)
+        // Any positive interval, as on Android and Flutter.
+        for interval: TimeInterval in [.leastNonzeroMagnitude, 0.001, 0.5, 86_401, 1e10, .greatestFiniteMagnitude] {
+            let expiry = try SessionExpiry(every: interval) { _ in }
+            XCTAssertEqual([expiry.interval, expiry.leeway], [interval, interval / 10])
+        }
+    }
+
+    func testAnyPositiveIntervalIsScheduledInWholeNanoseconds() throws {
+        XCTAssertEqual(ExpiryTimer.nanoseconds(0), 0)
+        XCTAssertEqual(ExpiryTimer.nanoseconds(.leastNonzeroMagnitude), 1)
+        XCTAssertEqual(ExpiryTimer.nanoseconds(0.0015), 1_500_000)
+        XCTAssertEqual(ExpiryTimer.nanoseconds(60), 60_000_000_000)
+        XCTAssertEqual(ExpiryTimer.nanoseconds(1e10), .max, "beyond an Int64 of nanoseconds")
+        XCTAssertEqual(ExpiryTimer.nanoseconds(.greatestFiniteMagnitude), .max)
+        // Intervals Dispatch's own `TimeInterval` conversions trap on (1e20 s: a `UInt64` of nanoseconds overflows) arm, and never fire.
+        for interval: TimeInterval in [1e10, 1e20, .greatestFiniteMagnitude] {
+            let observer = app.observe(try SessionTracker(path: db, namespace: "\(interval)"), launchState: .active, expiry: try expiry(every: interval, leeway: interval))
+            XCTAssertTrue(try timer(observer).isArmed, "\(interval)")
+            observer.stop()
+        }
+        XCTAssertEqual(app.log.calls, ["launch(false)", "launch(false)", "launch(false)"])
     }
 
     func testTheTimerIsArmedOnlyInTheForeground() throws {
@@ -66,7 +88,7 @@ final class ExpiryTimerTests: XCTestCase {
     }
 
     func testTheRealTimerFiresOnTheObserversQueue() throws {
-        let observer = app.observe(try SessionTracker(path: db), launchState: .active, expiry: try expiry(every: 1))
+        let observer = app.observe(try SessionTracker(path: db), launchState: .active, expiry: try expiry(every: 0.01))
         let deadline = Date() + 30
         while !app.log.calls.contains("expireIfIdle -"), Date() < deadline {
             Thread.sleep(forTimeInterval: 0.01)
@@ -200,9 +222,9 @@ final class ExpiryTimerTests: XCTestCase {
     }
 
     /// An expiry that hands each ended session to `ends`, noting a call on the main thread.
-    private func expiry(every interval: TimeInterval = 60) throws -> SessionExpiry {
+    private func expiry(every interval: TimeInterval = 60, leeway: TimeInterval = 0) throws -> SessionExpiry {
         let ends = self.ends!
-        return try SessionExpiry(every: interval, leeway: 0) { ended in
+        return try SessionExpiry(every: interval, leeway: leeway) { ended in
             ends.append("\(ended.sessionId) \(ended.sessionIndex) \(ended.eventCount)\(Thread.isMainThread ? " on the main thread" : "")")
         }
     }
