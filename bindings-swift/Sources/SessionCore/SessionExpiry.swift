@@ -53,10 +53,11 @@ final class ExpiryTimer: @unchecked Sendable {
         self.pipeline = pipeline
     }
 
-    /// The app is in the foreground: arms the timer after the calls queued so far.
+    /// The app is in the foreground: arms the timer after the calls queued so
+    /// far, unless the tracker failed to open (that was reported once already).
     func foreground() {
         pipeline.afterQueued { [self] in
-            guard timer == nil, !stopped else { return }
+            guard timer == nil, !stopped, pipeline.isOpen else { return }
             let timer = DispatchSource.makeTimerSource(queue: pipeline.queue)
             let interval = DispatchTimeInterval.nanoseconds(Self.nanoseconds(settings.interval))
             timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .nanoseconds(Self.nanoseconds(settings.leeway)))

@@ -62,8 +62,10 @@ public final class SessionLifecycleObserver: @unchecked Sendable {
     private var tokens: [NSObjectProtocol] = []
 
     /// Observes `background` and `foreground` on `center` and reports
-    /// `launchState`; `open` runs first on the observer's queue. Errors (from
-    /// opening too) go to `onError` instead of the app's notification handlers.
+    /// `launchState`; `open` runs first on the observer's queue. Errors go to
+    /// `onError` instead of the app's notification handlers. A failed open
+    /// goes there once, when it happens; the observer then makes no calls and
+    /// arms no expiry timer.
     public convenience init(
         opening open: @escaping @Sendable () throws -> SessionTracker,
         launchState: LaunchState,
@@ -156,7 +158,8 @@ final class Pipeline: @unchecked Sendable {
     /// Set by the queue's first work item, read only on the queue.
     private var result: Result<SessionTracker, Error>?
 
-    /// `calls` is how the tracker is called: directly, or through a test's recording.
+    /// `calls` is how the tracker is called: directly, or through a test's
+    /// recording. A failed open goes to `onError` once, when it happens.
     init(
         opening open: @escaping @Sendable () throws -> SessionTracker,
         calls: @escaping @Sendable (SessionTracker) -> any LifecycleCalls,
@@ -164,7 +167,11 @@ final class Pipeline: @unchecked Sendable {
     ) {
         self.calls = calls
         self.onError = onError
-        queue.async { self.result = Result(catching: open) }
+        queue.async {
+            let result = Result(catching: open)
+            self.result = result
+            if case .failure(let error) = result { onError(error) }
+        }
     }
 
     /// The opened tracker; on the queue only.
@@ -173,13 +180,21 @@ final class Pipeline: @unchecked Sendable {
         return result!
     }
 
+    /// Whether the tracker is open; on the queue only.
+    var isOpen: Bool {
+        if case .success = opened { return true }
+        return false
+    }
+
     func run(_ call: @escaping @Sendable (any LifecycleCalls) throws -> Void) {
         queue.async { self.perform(call) }
     }
 
-    /// Makes `call` now; on the queue only.
+    /// Makes `call` now, if the tracker opened (its failure to open was
+    /// reported already, and each call would only repeat it); on the queue only.
     func perform(_ call: (any LifecycleCalls) throws -> Void) {
-        do { try call(calls(opened.get())) } catch { onError(error) }
+        guard case .success(let tracker) = opened else { return }
+        do { try call(calls(tracker)) } catch { onError(error) }
     }
 
     /// Runs `work` on the queue after everything queued before it.

@@ -169,6 +169,24 @@ final class ExpiryTimerTests: XCTestCase {
         XCTAssertEqual(try tracker.sessionIndex, 2)
     }
 
+    func testAFailedOpenIsReportedOnceAndArmsNoTimer() throws {
+        let errors = Log()
+        let observer = SessionLifecycleObserver(
+            opening: { [db] in try SessionTracker(path: "\(db).missing/sessions.db") },
+            launchState: .active, center: app.center, background: LifecycleHarness.background, foreground: LifecycleHarness.active,
+            expiry: try expiry(), onError: { errors.append("\(($0 as? SessionCoreError)?.kind ?? "?")") }
+        )
+        XCTAssertFalse(try timer(observer).isArmed)
+        try timer(observer).fireNow()
+        app.post(LifecycleHarness.background)
+        app.post(LifecycleHarness.active)
+        XCTAssertFalse(try timer(observer).isArmed)
+        try timer(observer).fireNow()
+        observer.waitUntilIdle()
+        XCTAssertEqual(errors.all, ["Storage"], "once: not again at each tick or call")
+        XCTAssertEqual(ends.all, [])
+    }
+
     func testStoppingOrReleasingTheObserverDisarmsTheTimer() throws {
         let stopped = app.observe(try SessionTracker(path: db), launchState: .active, expiry: try expiry())
         stopped.stop()

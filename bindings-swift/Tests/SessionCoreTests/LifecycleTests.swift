@@ -98,7 +98,11 @@ final class LifecycleTests: XCTestCase {
         } catch let error as SessionCoreError {
             XCTAssertEqual(error.kind, "Storage")
         }
-        XCTAssertEqual(errors.all, ["Storage"], "the launch call reported the failed open")
+        XCTAssertEqual(errors.all, ["Storage"], "the failed open, reported when it happened")
+        center.post(name: active, object: nil)
+        center.post(name: background, object: nil)
+        failing.waitUntilIdle()
+        XCTAssertEqual(errors.all, ["Storage"], "reported once: the calls it kept from running add nothing")
 
         let opening = Log()
         let observer = SessionLifecycleObserver(
