@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "SessionCoreBindings", dependencies: ["SessionCoreFFI"]),
         // SessionCoreFFI too: its fast path calls the generated C entry points.
         .target(name: "SessionCore", dependencies: ["SessionCoreBindings", "SessionCoreFFI"]),
-        .executableTarget(name: "SessionCoreBench", dependencies: ["SessionCore"]),
+        .executableTarget(name: "SessionCoreBench", dependencies: ["SessionCore", "SessionCoreBindings"]),
         .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "SessionCoreBindings"]),
     ]
 )
