@@ -23,8 +23,9 @@ let package = Package(
             ]
         ),
         .target(name: "SessionCoreBindings", dependencies: ["SessionCoreFFI"]),
-        .target(name: "SessionCore", dependencies: ["SessionCoreBindings"]),
-        .executableTarget(name: "SessionCoreBench", dependencies: ["SessionCore"]),
-        .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore"]),
+        // SessionCoreFFI too: its fast path calls the generated C entry points.
+        .target(name: "SessionCore", dependencies: ["SessionCoreBindings", "SessionCoreFFI"]),
+        .executableTarget(name: "SessionCoreBench", dependencies: ["SessionCore", "SessionCoreBindings"]),
+        .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "SessionCoreBindings"]),
     ]
 )

@@ -78,11 +78,13 @@ def fmt(ns): return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.0f} ns"
 print("| call | language | median | spread | over Rust |")
 print("|---|---|---:|---:|---:|")
 rows = [("track", "rust", "Rust"), ("track", "kotlin", "Kotlin (JNI fast path)"),
-        ("track_generated_jna", "kotlin", "Kotlin (generated uniffi + JNA)"), ("track", "swift", "Swift"),
+        ("track_generated_jna", "kotlin", "Kotlin (generated uniffi + JNA)"), ("track", "swift", "Swift (fast path)"),
+        ("track_generated", "swift", "Swift (generated uniffi)"),
         ("track", "python", "Python"), ("getter_session_index", "rust", "Rust"),
         ("getter_session_index", "kotlin", "Kotlin (JNI fast path)"),
         ("getter_session_index_generated_jna", "kotlin", "Kotlin (generated uniffi + JNA)"),
-        ("getter_session_index", "swift", "Swift"), ("getter_session_index", "python", "Python")]
+        ("getter_session_index", "swift", "Swift (fast path)"),
+        ("getter_session_index_generated", "swift", "Swift (generated uniffi)"), ("getter_session_index", "python", "Python")]
 for call, language, title in rows:
     row = json.loads((results / f"{language}.json").read_text())[call]
     base = "track" if call.startswith("track") else "getter_session_index"

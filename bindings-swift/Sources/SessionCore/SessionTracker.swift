@@ -41,16 +41,25 @@ extension SessionCoreError {
 /// thread (the lifecycle observer does).
 public final class SessionTracker: @unchecked Sendable {
     private let ffi: SessionCoreBindings.SessionTracker
+    /// Whether the per-event calls and the getters that return a buffer read
+    /// it directly (`FastPath`) rather than through the generated code; the
+    /// tests run both.
+    let usesFastPath: Bool
     private let lock = NSLock()
     private var listener: (@Sendable (SessionEvent) -> Void)?
 
     /// Opens (creating, migrating or recovering) `path` for `namespace`.
-    public init(
+    public convenience init(
         path: String,
         namespace: String = "default",
         config: TrackerConfig = TrackerConfig()
     ) throws {
+        try self.init(path: path, namespace: namespace, config: config, fastPath: true)
+    }
+
+    init(path: String, namespace: String, config: TrackerConfig, fastPath: Bool) throws {
         ffi = try SessionCoreBindings.SessionTracker.open(path: path, namespace: namespace, config: config)
+        usesFastPath = fastPath
     }
 
     /// Called once per new session, with the event that started it.
@@ -62,19 +71,19 @@ public final class SessionTracker: @unchecked Sendable {
     /// Tracks a plain event; `eventId` is its UUID, or nil to have one generated.
     @discardableResult
     public func track(eventId: String? = nil, at: ClockReading? = nil) throws -> SessionEvent? {
-        notify(try ffi.track(eventId: eventId, at: at))
+        try event(FastPath.track, ffi.track(eventId:at:), eventId, at)
     }
 
     /// The app went to the background; nil when it already was (or no session applies).
     @discardableResult
     public func background(eventId: String? = nil, at: ClockReading? = nil) throws -> SessionEvent? {
-        notify(try ffi.background(eventId: eventId, at: at))
+        try event(FastPath.background, ffi.background(eventId:at:), eventId, at)
     }
 
     /// The app came to the foreground; nil when it already was (or no session applies).
     @discardableResult
     public func foreground(eventId: String? = nil, at: ClockReading? = nil) throws -> SessionEvent? {
-        notify(try ffi.foreground(eventId: eventId, at: at))
+        try event(FastPath.foreground, ffi.foreground(eventId:at:), eventId, at)
     }
 
     /// The state the process started in (in the background for a push or a
@@ -118,12 +127,12 @@ public final class SessionTracker: @unchecked Sendable {
     }
 
     public var userId: String { get throws { try ffi.userId() } }
-    public var sessionId: String? { get throws { try ffi.sessionId() } }
-    public var sessionIndex: Int32? { get throws { try ffi.sessionIndex() } }
+    public var sessionId: String? { get throws { try get(FastPath.sessionId, ffi.sessionId) } }
+    public var sessionIndex: Int32? { get throws { try get(FastPath.sessionIndex, ffi.sessionIndex) } }
     public var isInBackground: Bool { get throws { try ffi.isInBackground() } }
     public var backgroundIndex: Int32 { get throws { try ffi.backgroundIndex() } }
     public var foregroundIndex: Int32 { get throws { try ffi.foregroundIndex() } }
-    public var state: SessionState { get throws { try ffi.state() } }
+    public var state: SessionState { get throws { try get(FastPath.state, ffi.state) } }
 
     /// Set when opening found a damaged file and moved it aside.
     public var recovery: RecoveryReport? { get throws { try ffi.recovery() } }
@@ -131,9 +140,19 @@ public final class SessionTracker: @unchecked Sendable {
     /// Closes the database; later calls throw `SessionCoreError.Closed`.
     public func close() throws { try ffi.closeStorage() }
 
-    private func notify(_ event: SessionEvent?) -> SessionEvent? {
+    private func event(
+        _ fast: FastPath.EventEntry,
+        _ generated: (String?, ClockReading?) throws -> SessionEvent?,
+        _ eventId: String?,
+        _ at: ClockReading?
+    ) throws -> SessionEvent? {
+        let event = try usesFastPath ? FastPath.event(fast, ffi, eventId: eventId, at: at) : generated(eventId, at)
         if let event, event.isNewSession { onSessionUpdate?(event) }
         return event
+    }
+
+    private func get<T: FastLift>(_ fast: FastPath.GetterEntry, _ generated: () throws -> T) throws -> T {
+        try usesFastPath ? FastPath.get(fast, ffi) : generated()
     }
 }
 

@@ -1,8 +1,10 @@
 import Foundation
 import XCTest
 
-/// Every conformance scenario through `ScenarioDriver` and the one checker;
-/// verdicts go to the results table that scripts/parity.sh reads.
+/// Every conformance scenario through `ScenarioDriver` and the one checker,
+/// on the wrapper's fast path (results `swift`) and on the generated code
+/// alone (`swift-generated`); verdicts go to the results table that
+/// scripts/parity.sh reads.
 final class ConformanceTests: XCTestCase {
     private let env = ProcessInfo.processInfo.environment
 
@@ -12,15 +14,17 @@ final class ConformanceTests: XCTestCase {
             ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.map { URL(fileURLWithPath: "\(dir)/\($0)") }
         }.sorted { $0.path < $1.path }
         XCTAssertGreaterThanOrEqual(files.count, 40, "set SESSIONCORE_SCENARIO_DIR to tests/scenarios")
-        var lines: [String] = []
-        for file in files {
-            let name = file.deletingPathExtension().lastPathComponent
-            let failure = try ScenarioDriver.replay(file, resultsKey: "swift")
-            lines.append("\(name)\t\(failure == nil ? "pass" : "fail")\t\(failure ?? "")")
-            if let failure { XCTFail(failure) }
-        }
-        if let dir = env["SESSIONCORE_RESULTS_DIR"], !dir.isEmpty {
-            try lines.map { "\($0)\n" }.joined().write(toFile: "\(dir)/swift.tsv", atomically: true, encoding: .utf8)
+        for (key, fastPath) in [("swift", true), ("swift-generated", false)] {
+            var lines: [String] = []
+            for file in files {
+                let name = file.deletingPathExtension().lastPathComponent
+                let failure = try ScenarioDriver.replay(file, fastPath: fastPath, resultsKey: key)
+                lines.append("\(name)\t\(failure == nil ? "pass" : "fail")\t\(failure ?? "")")
+                if let failure { XCTFail("\(key): \(failure)") }
+            }
+            if let dir = env["SESSIONCORE_RESULTS_DIR"], !dir.isEmpty {
+                try lines.map { "\($0)\n" }.joined().write(toFile: "\(dir)/\(key).tsv", atomically: true, encoding: .utf8)
+            }
         }
     }
 

@@ -1,19 +1,22 @@
 import Foundation
-import SessionCore
+@testable import SessionCore
 
 /// Swift's conformance driver: runs the steps the checker resolved
-/// (tests/conformance) through the public wrapper and returns the trace. What
-/// the trace must say is the checker's business, not this file's.
+/// (tests/conformance) through the public wrapper, on its fast path or on the
+/// generated code alone, and returns the trace. What the trace must say is
+/// the checker's business, not this file's.
 final class ScenarioDriver {
     private let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sessioncore-swift-\(UUID().uuidString)")
     private let steps: [[String: Any]]
     private var config: TrackerConfig
     private var order: [String] = []  // namespaces in order of first use
     private var trackers: [String: SessionTracker] = [:]
+    private let fastPath: Bool
 
-    init(resolved: [String: Any]) {
+    init(resolved: [String: Any], fastPath: Bool) {
         steps = resolved["steps"] as? [[String: Any]] ?? []
         config = ScenarioDriver.config(resolved["config"])
+        self.fastPath = fastPath
     }
 
     func trace() throws -> String {
@@ -38,7 +41,7 @@ final class ScenarioDriver {
     }
 
     private func open(_ namespace: String, _ config: TrackerConfig) throws -> SessionTracker {
-        try SessionTracker(path: directory.appendingPathComponent("sessions.db").path, namespace: namespace, config: config)
+        try SessionTracker(path: directory.appendingPathComponent("sessions.db").path, namespace: namespace, config: config, fastPath: fastPath)
     }
 
     private func tracker(_ namespace: String) throws -> SessionTracker {
@@ -130,7 +133,7 @@ final class ScenarioDriver {
     }
 
     /// Resolve, drive, check: nil when the trace meets the scenario, else the checker's verdict.
-    static func replay(_ file: URL, resultsKey: String? = nil) throws -> String? {
+    static func replay(_ file: URL, fastPath: Bool = true, resultsKey: String? = nil) throws -> String? {
         let (resolved, text) = try checker("resolve", file.path)
         guard resolved else { return text }
         let results = ProcessInfo.processInfo.environment["SESSIONCORE_RESULTS_DIR"].flatMap { $0.isEmpty || resultsKey == nil ? nil : $0 }
@@ -139,7 +142,7 @@ final class ScenarioDriver {
         defer { if results == nil { try? FileManager.default.removeItem(atPath: dir) } }
         let trace = "\(dir)/\(file.deletingPathExtension().lastPathComponent).jsonl"
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
-        try ScenarioDriver(resolved: object).trace().write(toFile: trace, atomically: true, encoding: .utf8)
+        try ScenarioDriver(resolved: object, fastPath: fastPath).trace().write(toFile: trace, atomically: true, encoding: .utf8)
         let (passed, verdict) = try checker("check", file.path, trace)
         return passed ? nil : verdict
     }

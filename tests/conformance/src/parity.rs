@@ -9,11 +9,12 @@ use std::path::Path;
 /// The columns, in order: a results directory holds `<key>.tsv` (one line
 /// per scenario: name, `pass`|`fail`|`skip`, detail) and
 /// `traces/<key>/<scenario>.jsonl` for each language that ran.
-pub const LANGUAGES: [(&str, &str); 6] = [
+pub const LANGUAGES: [(&str, &str); 7] = [
     ("rust", "Rust"),
     ("kotlin", "Kotlin-JNI"),
     ("kotlin-jna", "Kotlin-JNA"),
     ("swift", "Swift"),
+    ("swift-generated", "Swift-gen"),
     ("python", "Python"),
     ("dart", "Dart"),
 ];
