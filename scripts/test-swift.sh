@@ -25,10 +25,11 @@ swift_run "$SESSIONCORE_ROOT/bindings-swift" swift test \
     --scratch-path "$SESSIONCORE_ROOT/target/swift-build" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-# XCTest's closing line: "Executed N tests, with F failures (U unexpected)".
+# XCTest's closing line: "Executed N tests, with F failures (U unexpected)";
+# F counts failed assertions, so the failed tests are counted by their lines.
 totals="$(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1)"
 run="$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"${totals:-Executed 0 tests}")"
-failed="$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"${totals:-with 0 failures}")"
+failed="$({ grep -E "^Test Case '.*' failed \(" "$log" || true; } | sort -u | wc -l)"
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
 summarize swift $((run - ${failed:-0})) "$failed"
 [[ $status -eq 0 ]]
