@@ -13,6 +13,7 @@
 use crate::api::{guarded, ClockReading, SessionCoreError, SessionEvent, SessionTracker};
 use crate::UniFfiTag;
 use jni_sys::{jbyteArray, jclass, jint, jlong, JNIEnv};
+use std::cell::RefCell;
 use std::panic::catch_unwind;
 use std::sync::{Arc, Mutex, PoisonError};
 use uniffi::{Lift, Lower, LowerError};
@@ -129,7 +130,7 @@ fn event_call(env: *mut JNIEnv, id: jlong, event_id: jbyteArray, at: jbyteArray,
         call(&*lookup(id)?, event_id, at)
     });
     // SAFETY: `env` is the JVM's for this call.
-    unsafe { new_byte_array(env, &encoded(outcome)) }
+    respond(env, outcome)
 }
 
 /// The getters, by the numbers `JvmFastPath.kt` names them with.
@@ -149,44 +150,57 @@ pub extern "system" fn Java_dev_sessioncore_JvmFastPath_get(
     getter: jint,
 ) -> jbyteArray {
     // The value type of an error outcome does not matter: only the error is written.
-    let bytes = match (lookup(id), getter) {
-        (Err(error), _) => encoded::<bool>(Err(error)),
-        (Ok(tracker), USER_ID) => encoded(tracker.user_id()),
-        (Ok(tracker), SESSION_ID) => encoded(tracker.session_id()),
-        (Ok(tracker), SESSION_INDEX) => encoded(tracker.session_index()),
-        (Ok(tracker), IS_IN_BACKGROUND) => encoded(tracker.is_in_background()),
-        (Ok(tracker), BACKGROUND_INDEX) => encoded(tracker.background_index()),
-        (Ok(tracker), FOREGROUND_INDEX) => encoded(tracker.foreground_index()),
-        (Ok(tracker), STATE) => encoded(tracker.state()),
-        (Ok(_), _) => encoded::<bool>(Err(SessionCoreError::Internal {
-            detail: format!("no getter number {getter}"),
-        })),
-    };
-    // SAFETY: `env` is the JVM's for this call.
-    unsafe { new_byte_array(env, &bytes) }
+    match (lookup(id), getter) {
+        (Err(error), _) => respond::<bool>(env, Err(error)),
+        (Ok(tracker), USER_ID) => respond(env, tracker.user_id()),
+        (Ok(tracker), SESSION_ID) => respond(env, tracker.session_id()),
+        (Ok(tracker), SESSION_INDEX) => respond(env, tracker.session_index()),
+        (Ok(tracker), IS_IN_BACKGROUND) => respond(env, tracker.is_in_background()),
+        (Ok(tracker), BACKGROUND_INDEX) => respond(env, tracker.background_index()),
+        (Ok(tracker), FOREGROUND_INDEX) => respond(env, tracker.foreground_index()),
+        (Ok(tracker), STATE) => respond(env, tracker.state()),
+        (Ok(_), _) => respond::<bool>(
+            env,
+            Err(SessionCoreError::Internal {
+                detail: format!("no getter number {getter}"),
+            }),
+        ),
+    }
+}
+
+/// A call's outcome as a new Java `byte[]` (null with a pending Java
+/// exception when the JVM could not allocate it), encoded in this thread's
+/// buffer, which stays between calls: an event's record (about 600 bytes)
+/// would otherwise be allocated, and regrown, at every call.
+fn respond<T: Lower<UniFfiTag>>(env: *mut JNIEnv, outcome: Result<T, SessionCoreError>) -> jbyteArray {
+    thread_local! {
+        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|bytes| {
+        encode(outcome, bytes);
+        // SAFETY: `env` is the JVM's for this call.
+        unsafe { new_byte_array(env, bytes) }
+    })
 }
 
 /// A call's outcome as the Kotlin side reads it: a status byte, then what
 /// uniffi writes for the value or for the error.
-fn encoded<T: Lower<UniFfiTag>>(outcome: Result<T, SessionCoreError>) -> Vec<u8> {
+fn encode<T: Lower<UniFfiTag>>(outcome: Result<T, SessionCoreError>, bytes: &mut Vec<u8>) {
+    bytes.clear();
     match outcome {
         Ok(value) => {
-            // Room for an event record (about 500 bytes) without regrowing.
-            let mut bytes = Vec::with_capacity(512);
             bytes.push(STATUS_OK);
-            T::write(value, &mut bytes);
-            bytes
+            T::write(value, bytes);
         }
-        Err(error) => encoded_error(error),
+        Err(error) => encode_error(error, bytes),
     }
 }
 
-// Not generic, so that every instance of `encoded` shares one copy.
+// Not generic, so that every instance of `encode` shares one copy.
 #[inline(never)]
-fn encoded_error(error: SessionCoreError) -> Vec<u8> {
-    let mut bytes = vec![STATUS_ERROR];
+fn encode_error(error: SessionCoreError, bytes: &mut Vec<u8>) {
+    bytes.push(STATUS_ERROR);
     bytes.extend(<SessionCoreError as LowerError<UniFfiTag>>::lower_error(error).destroy_into_vec());
-    bytes
 }
 
 /// A Java `byte[]` (null for none) as Rust bytes.
@@ -259,10 +273,12 @@ mod tests {
 
     #[test]
     fn results_are_a_status_byte_then_uniffis_encoding() {
-        let ok = encoded(Ok(Some(7i32)));
+        let mut ok = vec![9, 9];
+        encode(Ok(Some(7i32)), &mut ok);
         assert_eq!(ok, [STATUS_OK, 1, 0, 0, 0, 7]);
         let error = SessionCoreError::Closed { detail: "gone".into() };
-        let bytes = encoded::<bool>(Err(error.clone()));
+        let mut bytes = Vec::new();
+        encode::<bool>(Err(error.clone()), &mut bytes);
         assert_eq!(bytes[0], STATUS_ERROR);
         let lifted = <SessionCoreError as Lift<UniFfiTag>>::try_lift(RustBuffer::from_vec(bytes[1..].to_vec()));
         assert_eq!(lifted.unwrap(), error);
