@@ -2,6 +2,7 @@
 //! state machine over [`NamespaceState`]. No clock, no I/O, no FFI types:
 //! callers pass `now_ms` and persist the state the engine hands back.
 
+mod decimal;
 mod ids;
 mod import;
 mod output;

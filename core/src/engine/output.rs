@@ -1,10 +1,11 @@
 //! Rule 12, 13 and 15: what an event and the getters report. Anonymity is
 //! applied here, on the way out, so the stored values never change (rule 9).
 
+use super::decimal::push_decimal;
 use super::ids::NIL_UUID;
 use super::rules::EventContext;
 use super::state::{NamespaceState, NewSessionReason, Session, SessionSummary};
-use super::time::format_iso8601;
+use super::time::push_iso8601;
 use std::fmt::Write;
 
 pub const SNOWPLOW_SCHEMA: &str = "iglu:com.snowplowanalytics.snowplow/client_session/jsonschema/1-0-2";
@@ -64,8 +65,9 @@ impl EventOutput {
         push_string(&mut json, &self.user_id);
         json.push_str(",\"sessionId\":");
         push_string(&mut json, &self.session_id);
-        // Writing into a String cannot fail.
-        let _ = write!(json, ",\"sessionIndex\":{},\"previousSessionId\":", self.session_index);
+        json.push_str(",\"sessionIndex\":");
+        push_decimal(&mut json, self.session_index.into(), 1);
+        json.push_str(",\"previousSessionId\":");
         match &self.previous_session_id {
             Some(id) => push_string(&mut json, id),
             None => json.push_str("null"),
@@ -73,8 +75,12 @@ impl EventOutput {
         json.push_str(",\"storageMechanism\":\"SQLITE\",\"firstEventId\":");
         push_string(&mut json, &self.first_event_id);
         json.push_str(",\"firstEventTimestamp\":");
-        push_string(&mut json, &format_iso8601(self.first_event_ms));
-        let _ = write!(json, ",\"eventIndex\":{}}}}}", self.event_index);
+        // A timestamp needs no escaping.
+        json.push('"');
+        push_iso8601(&mut json, self.first_event_ms);
+        json.push_str("\",\"eventIndex\":");
+        push_decimal(&mut json, self.event_index.into(), 1);
+        json.push_str("}}");
         json
     }
 

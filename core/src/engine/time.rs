@@ -2,8 +2,8 @@
 //! one) on the boot clock. Checked once at the API edge so that the rules can
 //! subtract them without overflow and the output can always format them.
 
+use super::decimal::push_decimal;
 use crate::error::{Error, Result};
-use std::fmt::Write;
 
 /// 9999-12-31T23:59:59.999Z, the last instant ISO 8601 writes with four digits.
 pub const MAX_TIME_MS: i64 = 253_402_300_799_999;
@@ -83,18 +83,29 @@ impl Moment {
 /// ISO 8601 UTC with milliseconds, e.g. `2023-11-14T22:13:20.000Z`, for
 /// times in `0..=MAX_TIME_MS` (validated on entry).
 pub fn format_iso8601(ms: i64) -> String {
+    let mut text = String::with_capacity(24);
+    push_iso8601(&mut text, ms);
+    text
+}
+
+/// [`format_iso8601`], appended to `text`.
+pub fn push_iso8601(text: &mut String, ms: i64) {
     let (days, ms_of_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
     let (year, month, day) = civil_from_days(days);
-    let mut text = String::with_capacity(24);
-    let _ = write!(
-        text,
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        ms_of_day / 3_600_000,
-        ms_of_day / 60_000 % 60,
-        ms_of_day / 1000 % 60,
-        ms_of_day % 1000
-    );
-    text
+    let fields = [
+        (year, 4, '-'),
+        (month, 2, '-'),
+        (day, 2, 'T'),
+        (ms_of_day / 3_600_000, 2, ':'),
+        (ms_of_day / 60_000 % 60, 2, ':'),
+        (ms_of_day / 1000 % 60, 2, '.'),
+        (ms_of_day % 1000, 3, 'Z'),
+    ];
+    for (value, width, separator) in fields {
+        // Every field is non-negative for times in range.
+        push_decimal(text, value.unsigned_abs(), width);
+        text.push(separator);
+    }
 }
 
 /// The proleptic Gregorian date of a day count from 1970-01-01 (Howard
