@@ -12,7 +12,7 @@
 
 use crate::api::{guarded, ClockReading, SessionCoreError, SessionEvent, SessionTracker};
 use crate::UniFfiTag;
-use jni_sys::{jbyteArray, jclass, jint, jlong, JNIEnv};
+use jni_sys::{jboolean, jbyteArray, jclass, jint, jlong, jobject, JNIEnv, JNI_FALSE, JNI_TRUE};
 use std::cell::RefCell;
 use std::panic::catch_unwind;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -100,8 +100,9 @@ macro_rules! event_entry {
             id: jlong,
             event_id: jbyteArray,
             at: jbyteArray,
-        ) -> jbyteArray {
-            event_call(env, id, event_id, at, $method)
+            out: jobject,
+        ) -> jint {
+            event_call(env, id, event_id, at, out, $method)
         }
     };
 }
@@ -113,9 +114,15 @@ event_entry!(Java_dev_sessioncore_JvmFastPath_foreground, SessionTracker::foregr
 type EventCall =
     fn(&SessionTracker, Option<String>, Option<ClockReading>) -> Result<Option<SessionEvent>, SessionCoreError>;
 
-/// Runs one per-event call and returns its encoded result, or null with a
-/// pending Java exception when the JVM could not allocate the array.
-fn event_call(env: *mut JNIEnv, id: jlong, event_id: jbyteArray, at: jbyteArray, call: EventCall) -> jbyteArray {
+/// Runs one per-event call and hands over its encoded result (`respond`).
+fn event_call(
+    env: *mut JNIEnv,
+    id: jlong,
+    event_id: jbyteArray,
+    at: jbyteArray,
+    out: jobject,
+    call: EventCall,
+) -> jint {
     let outcome = guarded(|| {
         // SAFETY: `env` and the arrays come from the JVM for this call.
         let (event_id, at) = unsafe { (read_bytes(env, event_id), read_bytes(env, at)) };
@@ -129,8 +136,7 @@ fn event_call(env: *mut JNIEnv, id: jlong, event_id: jbyteArray, at: jbyteArray,
             .map_err(|_| invalid("at", "is not an encoded ClockReading"))?;
         call(&*lookup(id)?, event_id, at)
     });
-    // SAFETY: `env` is the JVM's for this call.
-    respond(env, outcome)
+    respond(env, out, outcome)
 }
 
 /// The getters, by the numbers `JvmFastPath.kt` names them with.
@@ -148,19 +154,21 @@ pub extern "system" fn Java_dev_sessioncore_JvmFastPath_get(
     _class: jclass,
     id: jlong,
     getter: jint,
-) -> jbyteArray {
+    out: jobject,
+) -> jint {
     // The value type of an error outcome does not matter: only the error is written.
     match (lookup(id), getter) {
-        (Err(error), _) => respond::<bool>(env, Err(error)),
-        (Ok(tracker), USER_ID) => respond(env, tracker.user_id()),
-        (Ok(tracker), SESSION_ID) => respond(env, tracker.session_id()),
-        (Ok(tracker), SESSION_INDEX) => respond(env, tracker.session_index()),
-        (Ok(tracker), IS_IN_BACKGROUND) => respond(env, tracker.is_in_background()),
-        (Ok(tracker), BACKGROUND_INDEX) => respond(env, tracker.background_index()),
-        (Ok(tracker), FOREGROUND_INDEX) => respond(env, tracker.foreground_index()),
-        (Ok(tracker), STATE) => respond(env, tracker.state()),
+        (Err(error), _) => respond::<bool>(env, out, Err(error)),
+        (Ok(tracker), USER_ID) => respond(env, out, tracker.user_id()),
+        (Ok(tracker), SESSION_ID) => respond(env, out, tracker.session_id()),
+        (Ok(tracker), SESSION_INDEX) => respond(env, out, tracker.session_index()),
+        (Ok(tracker), IS_IN_BACKGROUND) => respond(env, out, tracker.is_in_background()),
+        (Ok(tracker), BACKGROUND_INDEX) => respond(env, out, tracker.background_index()),
+        (Ok(tracker), FOREGROUND_INDEX) => respond(env, out, tracker.foreground_index()),
+        (Ok(tracker), STATE) => respond(env, out, tracker.state()),
         (Ok(_), _) => respond::<bool>(
             env,
+            out,
             Err(SessionCoreError::Internal {
                 detail: format!("no getter number {getter}"),
             }),
@@ -168,18 +176,52 @@ pub extern "system" fn Java_dev_sessioncore_JvmFastPath_get(
     }
 }
 
-/// A call's outcome as a new Java `byte[]` (null with a pending Java
-/// exception when the JVM could not allocate it), encoded in this thread's
-/// buffer, which stays between calls: an event's record (about 600 bytes)
-/// would otherwise be allocated, and regrown, at every call.
-fn respond<T: Lower<UniFfiTag>>(env: *mut JNIEnv, outcome: Result<T, SessionCoreError>) -> jbyteArray {
-    thread_local! {
-        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-    }
-    BUFFER.with_borrow_mut(|bytes| {
+thread_local! {
+    /// This thread's last encoded result, kept between calls: an event's
+    /// record (about 600 bytes) is not allocated anew at every call, and a
+    /// result too long for the caller's buffer waits here for `takeLast`.
+    static LAST_RESULT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Encodes a call's outcome and copies it into `out`, the calling thread's
+/// direct `ByteBuffer`, when it fits, so that no Java array is allocated
+/// and filled per call; returns its length either way (a longer one is
+/// fetched with `takeLast`).
+fn respond<T: Lower<UniFfiTag>>(env: *mut JNIEnv, out: jobject, outcome: Result<T, SessionCoreError>) -> jint {
+    LAST_RESULT.with_borrow_mut(|bytes| {
         encode(outcome, bytes);
-        // SAFETY: `env` is the JVM's for this call.
-        unsafe { new_byte_array(env, bytes) }
+        // SAFETY: `env` and `out` come from the JVM for this call; the copy
+        // stays within the buffer's capacity.
+        unsafe {
+            let address = ((**env).v1_4.GetDirectBufferAddress)(env, out).cast::<u8>();
+            let capacity = ((**env).v1_4.GetDirectBufferCapacity)(env, out);
+            if !address.is_null() && i64::try_from(bytes.len()).is_ok_and(|len| len <= capacity) {
+                std::ptr::copy_nonoverlapping(bytes.as_ptr(), address, bytes.len());
+            }
+        }
+        jint::try_from(bytes.len()).unwrap_or(jint::MAX)
+    })
+}
+
+/// Copies this thread's last result into `into` when it has its length;
+/// false otherwise (nothing copied).
+#[no_mangle]
+pub extern "system" fn Java_dev_sessioncore_JvmFastPath_takeLast(
+    env: *mut JNIEnv,
+    _class: jclass,
+    into: jbyteArray,
+) -> jboolean {
+    LAST_RESULT.with_borrow(|bytes| {
+        // SAFETY: `env` and `into` come from the JVM for this call; the
+        // region written is the array's whole length, checked equal.
+        unsafe {
+            let len = ((**env).v1_1.GetArrayLength)(env, into);
+            if usize::try_from(len).ok() != Some(bytes.len()) {
+                return JNI_FALSE;
+            }
+            ((**env).v1_1.SetByteArrayRegion)(env, into, 0, len, bytes.as_ptr().cast());
+            JNI_TRUE
+        }
     })
 }
 
@@ -219,17 +261,6 @@ fn invalid(argument: &str, detail: &str) -> SessionCoreError {
         argument: argument.into(),
         detail: detail.into(),
     }
-}
-
-unsafe fn new_byte_array(env: *mut JNIEnv, bytes: &[u8]) -> jbyteArray {
-    let Ok(len) = i32::try_from(bytes.len()) else {
-        return std::ptr::null_mut();
-    };
-    let array = ((**env).v1_1.NewByteArray)(env, len);
-    if !array.is_null() {
-        ((**env).v1_1.SetByteArrayRegion)(env, array, 0, len, bytes.as_ptr().cast());
-    }
-    array
 }
 
 #[cfg(test)]

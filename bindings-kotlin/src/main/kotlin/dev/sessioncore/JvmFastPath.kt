@@ -19,7 +19,7 @@ import java.util.logging.Logger
  */
 internal object JvmFastPath {
     /** The native entries this object binds (core/src/jvm_fast_path.rs); all must be exported. */
-    private val ENTRIES = listOf("nativeAdopt", "nativeRelease", "track", "background", "foreground", "get")
+    private val ENTRIES = listOf("nativeAdopt", "nativeRelease", "track", "background", "foreground", "get", "takeLast")
         .map { "Java_dev_sessioncore_JvmFastPath_$it" }
 
     private val log = Logger.getLogger("dev.sessioncore")
@@ -104,7 +104,8 @@ internal object JvmFastPath {
      * [SessionCoreException.Internal] for this call (never an
      * [UnsatisfiedLinkError]) and turns the fast path off for new trackers.
      */
-    private inline fun <T> native(entry: String, call: () -> T): T = try {
+    @PublishedApi
+    internal inline fun <T> native(entry: String, call: () -> T): T = try {
         call()
     } catch (e: UnsatisfiedLinkError) {
         turnOff("the JVM could not bind $entry: $e")
@@ -126,11 +127,38 @@ internal object JvmFastPath {
         }
     }
 
-    /** A call's result: status byte 0 and the value, or 1 and the error. */
-    fun <T> decode(result: ByteArray, converter: FfiConverter<T, *>): T {
-        val buffer = ByteBuffer.wrap(result, 1, result.size - 1)
-        if (result[0] == 0.toByte()) return converter.read(buffer)
-        throw FfiConverterTypeSessionCoreError.read(buffer)
+    /**
+     * The bytes of results that fit, per thread: the native side writes a
+     * call's result here (off the Java heap) instead of into a new `byte[]`.
+     * Each thread reads its result before it makes another call.
+     */
+    private val results: ThreadLocal<ByteBuffer> = ThreadLocal.withInitial { ByteBuffer.allocateDirect(resultBufferBytes) }
+
+    /** The size of each thread's result buffer; tests make it small to take the other way. */
+    @Volatile
+    internal var resultBufferBytes = 4096
+
+    /**
+     * Runs [call] with this thread's result buffer and reads the result it
+     * leaves: status byte 0 and the value, or 1 and the error. A result
+     * longer than the buffer (a long error message) is fetched whole.
+     */
+    inline fun <T> result(converter: FfiConverter<T, *>, call: (out: ByteBuffer) -> Int): T {
+        val out = resultBuffer()
+        val length = call(out)
+        val bytes = if (length <= out.capacity()) out.clear().limit(length) as ByteBuffer else last(length)
+        if (bytes.get() == 0.toByte()) return converter.read(bytes)
+        throw FfiConverterTypeSessionCoreError.read(bytes)
+    }
+
+    @PublishedApi
+    internal fun resultBuffer(): ByteBuffer = results.get()
+
+    @PublishedApi
+    internal fun last(length: Int): ByteBuffer {
+        val bytes = ByteArray(length)
+        if (!native("takeLast") { takeLast(bytes) }) throw SessionCoreException.Internal("the JNI fast path lost a result of $length bytes")
+        return ByteBuffer.wrap(bytes)
     }
 
     // The getters' numbers, as core/src/jvm_fast_path.rs names them.
@@ -145,16 +173,18 @@ internal object JvmFastPath {
     // The calls SessionTracker makes. Their JVM names differ from the native
     // methods', which the JNI entries' names fix.
     @JvmName("callTrack")
-    fun track(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray = native("track") { nativeTrack(id, eventId, at) }
+    fun track(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): Int = native("track") { nativeTrack(id, eventId, at, out) }
 
     @JvmName("callBackground")
-    fun background(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray = native("background") { nativeBackground(id, eventId, at) }
+    fun background(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): Int =
+        native("background") { nativeBackground(id, eventId, at, out) }
 
     @JvmName("callForeground")
-    fun foreground(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray = native("foreground") { nativeForeground(id, eventId, at) }
+    fun foreground(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): Int =
+        native("foreground") { nativeForeground(id, eventId, at, out) }
 
     @JvmName("callGet")
-    fun get(id: Long, getter: Int): ByteArray = native("get") { nativeGet(id, getter) }
+    fun get(id: Long, getter: Int, out: ByteBuffer): Int = native("get") { nativeGet(id, getter, out) }
 
     // The JVM binds these by class and method name to the
     // Java_dev_sessioncore_JvmFastPath_* entries: R8 must keep both names
@@ -163,11 +193,13 @@ internal object JvmFastPath {
 
     @JvmStatic private external fun nativeRelease(id: Long)
 
-    @JvmStatic @JvmName("track") private external fun nativeTrack(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray
+    @JvmStatic @JvmName("track") private external fun nativeTrack(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): Int
 
-    @JvmStatic @JvmName("background") private external fun nativeBackground(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray
+    @JvmStatic @JvmName("background") private external fun nativeBackground(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): Int
 
-    @JvmStatic @JvmName("foreground") private external fun nativeForeground(id: Long, eventId: ByteArray?, at: ByteArray?): ByteArray
+    @JvmStatic @JvmName("foreground") private external fun nativeForeground(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): Int
 
-    @JvmStatic @JvmName("get") private external fun nativeGet(id: Long, getter: Int): ByteArray
+    @JvmStatic @JvmName("get") private external fun nativeGet(id: Long, getter: Int, out: ByteBuffer): Int
+
+    @JvmStatic private external fun takeLast(into: ByteArray): Boolean
 }

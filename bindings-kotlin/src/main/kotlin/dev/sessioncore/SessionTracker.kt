@@ -123,18 +123,20 @@ class SessionTracker private constructor(
     }
 
     private inline fun <T> get(getter: Int, converter: FfiConverter<T, *>, generated: () -> T): T = translatingErrors {
-        if (fastPath != null) JvmFastPath.decode(JvmFastPath.get(fastPath.id, getter), converter) else generated()
+        if (fastPath != null) JvmFastPath.result(converter) { out -> JvmFastPath.get(fastPath.id, getter, out) } else generated()
     }
 
     private inline fun eventCall(
         eventId: String?,
         at: ClockReading?,
-        fast: (id: Long, eventId: ByteArray?, at: ByteArray?) -> ByteArray,
+        fast: (id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer) -> Int,
         generated: (eventId: String?, at: ClockReading?) -> SessionEvent?,
     ): SessionEvent? {
         val event = translatingErrors {
             if (fastPath != null) {
-                JvmFastPath.decode(fast(fastPath.id, eventId?.encodeToByteArray(), at?.let(::encoded)), FfiConverterOptionalTypeSessionEvent)
+                JvmFastPath.result(FfiConverterOptionalTypeSessionEvent) { out ->
+                    fast(fastPath.id, eventId?.encodeToByteArray(), at?.let(::encoded), out)
+                }
             } else {
                 generated(eventId, at)
             }

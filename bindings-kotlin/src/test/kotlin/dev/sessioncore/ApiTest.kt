@@ -140,6 +140,34 @@ class ApiTest {
     }
 
     @Test
+    fun resultsLongerThanTheThreadsBufferArriveWhole() {
+        val sizeBefore = JvmFastPath.resultBufferBytes
+        JvmFastPath.resultBufferBytes = 8 // this test's new thread gets a buffer too small for every result but a flag
+        try {
+            var failure: Throwable? = null
+            kotlin.concurrent.thread {
+                try {
+                    SessionTracker.open(db).use { fast ->
+                        SessionTracker.open(db, "default", TrackerConfig(), useJvmFastPath = false).use { generated ->
+                            val event = fast.track("9b2d1f0e-3c4a-4d5e-8f60-718293a4b5c6")!!
+                            assertEquals(generated.state, fast.state)
+                            assertEquals(listOf(event.sessionId, event.userId), listOf(generated.sessionId, generated.userId))
+                            assertEquals(listOf(fast.sessionIndex, fast.isInBackground), listOf(1, false))
+                            val error = assertThrows<SessionCoreException.InvalidArgument> { fast.track("x".repeat(64)) }
+                            assertEquals("eventId", error.argument)
+                        }
+                    }
+                } catch (e: Throwable) {
+                    failure = e
+                }
+            }.join()
+            failure?.let { throw it }
+        } finally {
+            JvmFastPath.resultBufferBytes = sizeBefore
+        }
+    }
+
+    @Test
     fun threadsOnOneTrackerNeverShareAnEventIndex() {
         SessionTracker.open(db).use { tracker ->
             val indexes = java.util.concurrent.ConcurrentLinkedQueue<Int>()
