@@ -12,8 +12,7 @@
 
 use crate::api::{guarded, ClockReading, SessionCoreError, SessionEvent, SessionTracker};
 use crate::UniFfiTag;
-use jni_sys::{jboolean, jbyteArray, jclass, jint, jlong, jobject, JNIEnv, JNI_FALSE, JNI_TRUE};
-use std::cell::RefCell;
+use jni_sys::{jbyteArray, jclass, jint, jlong, jobject, JNIEnv};
 use std::panic::catch_unwind;
 use std::sync::{Arc, Mutex, PoisonError};
 use uniffi::{Lift, Lower, LowerError};
@@ -101,7 +100,7 @@ macro_rules! event_entry {
             event_id: jbyteArray,
             at: jbyteArray,
             out: jobject,
-        ) -> jint {
+        ) -> jbyteArray {
             event_call(env, id, event_id, at, out, $method)
         }
     };
@@ -122,7 +121,7 @@ fn event_call(
     at: jbyteArray,
     out: jobject,
     call: EventCall,
-) -> jint {
+) -> jbyteArray {
     let outcome = guarded(|| {
         // SAFETY: `env` and the arrays come from the JVM for this call.
         let (event_id, at) = unsafe { (read_bytes(env, event_id), read_bytes(env, at)) };
@@ -155,7 +154,7 @@ pub extern "system" fn Java_dev_sessioncore_JvmFastPath_get(
     id: jlong,
     getter: jint,
     out: jobject,
-) -> jint {
+) -> jbyteArray {
     // The value type of an error outcome does not matter: only the error is written.
     match (lookup(id), getter) {
         (Err(error), _) => respond::<bool>(env, out, Err(error)),
@@ -176,53 +175,39 @@ pub extern "system" fn Java_dev_sessioncore_JvmFastPath_get(
     }
 }
 
-thread_local! {
-    /// This thread's last encoded result, kept between calls: an event's
-    /// record (about 600 bytes) is not allocated anew at every call, and a
-    /// result too long for the caller's buffer waits here for `takeLast`.
-    static LAST_RESULT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+/// Hands a call's encoded outcome to the Kotlin side: into `out`, the
+/// calling thread's direct `ByteBuffer`, after its length as a 4-byte prefix,
+/// when it fits (no Java array allocated and filled per call; null is
+/// returned), else as a new `byte[]` (null with a pending Java exception
+/// when the JVM could not allocate it).
+fn respond<T: Lower<UniFfiTag>>(env: *mut JNIEnv, out: jobject, outcome: Result<T, SessionCoreError>) -> jbyteArray {
+    // Room for an event's record (about 600 bytes) without regrowing.
+    let mut bytes = Vec::with_capacity(1024);
+    encode(outcome, &mut bytes);
+    // SAFETY: `env` and `out` come from the JVM for this call; the copy
+    // stays within the buffer's capacity.
+    unsafe {
+        let address = ((**env).v1_4.GetDirectBufferAddress)(env, out).cast::<u8>();
+        let capacity = ((**env).v1_4.GetDirectBufferCapacity)(env, out);
+        let length = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        if !address.is_null() && i64::from(length) + 4 <= capacity {
+            std::ptr::copy_nonoverlapping(length.to_be_bytes().as_ptr(), address, 4);
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), address.add(4), bytes.len());
+            return std::ptr::null_mut();
+        }
+        new_byte_array(env, &bytes)
+    }
 }
 
-/// Encodes a call's outcome and copies it into `out`, the calling thread's
-/// direct `ByteBuffer`, when it fits, so that no Java array is allocated
-/// and filled per call; returns its length either way (a longer one is
-/// fetched with `takeLast`).
-fn respond<T: Lower<UniFfiTag>>(env: *mut JNIEnv, out: jobject, outcome: Result<T, SessionCoreError>) -> jint {
-    LAST_RESULT.with_borrow_mut(|bytes| {
-        encode(outcome, bytes);
-        // SAFETY: `env` and `out` come from the JVM for this call; the copy
-        // stays within the buffer's capacity.
-        unsafe {
-            let address = ((**env).v1_4.GetDirectBufferAddress)(env, out).cast::<u8>();
-            let capacity = ((**env).v1_4.GetDirectBufferCapacity)(env, out);
-            if !address.is_null() && i64::try_from(bytes.len()).is_ok_and(|len| len <= capacity) {
-                std::ptr::copy_nonoverlapping(bytes.as_ptr(), address, bytes.len());
-            }
-        }
-        jint::try_from(bytes.len()).unwrap_or(jint::MAX)
-    })
-}
-
-/// Copies this thread's last result into `into` when it has its length;
-/// false otherwise (nothing copied).
-#[no_mangle]
-pub extern "system" fn Java_dev_sessioncore_JvmFastPath_takeLast(
-    env: *mut JNIEnv,
-    _class: jclass,
-    into: jbyteArray,
-) -> jboolean {
-    LAST_RESULT.with_borrow(|bytes| {
-        // SAFETY: `env` and `into` come from the JVM for this call; the
-        // region written is the array's whole length, checked equal.
-        unsafe {
-            let len = ((**env).v1_1.GetArrayLength)(env, into);
-            if usize::try_from(len).ok() != Some(bytes.len()) {
-                return JNI_FALSE;
-            }
-            ((**env).v1_1.SetByteArrayRegion)(env, into, 0, len, bytes.as_ptr().cast());
-            JNI_TRUE
-        }
-    })
+unsafe fn new_byte_array(env: *mut JNIEnv, bytes: &[u8]) -> jbyteArray {
+    let Ok(len) = i32::try_from(bytes.len()) else {
+        return std::ptr::null_mut();
+    };
+    let array = ((**env).v1_1.NewByteArray)(env, len);
+    if !array.is_null() {
+        ((**env).v1_1.SetByteArrayRegion)(env, array, 0, len, bytes.as_ptr().cast());
+    }
+    array
 }
 
 /// A call's outcome as the Kotlin side reads it: a status byte, then what

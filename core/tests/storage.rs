@@ -403,7 +403,7 @@ fn assert_reset(tracker: &SessionTracker, user_id: &str, column: &str) {
     let recovery = tracker.recovery().unwrap().expect("the repair is reported");
     assert_eq!(recovery.moved_to, None, "the file is kept");
     assert!(
-        recovery.reason.contains("namespace \"default\"") && recovery.reason.contains(column),
+        recovery.reason.contains("namespace `default`") && recovery.reason.contains(column),
         "{column}: {}",
         recovery.reason
     );

@@ -198,7 +198,7 @@ impl Store {
         let rows::Invalid { column, problem } = invalid;
         let namespace = &self.namespace;
         self.report_repair(format!(
-            "namespace {namespace:?}: stored `{column}` {problem}; its session state was reset"
+            "namespace `{namespace}`: stored `{column}` {problem}; its session state was reset"
         ));
     }
 

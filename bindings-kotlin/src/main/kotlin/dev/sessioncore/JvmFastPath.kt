@@ -6,6 +6,7 @@ import dev.sessioncore.ffi.FfiConverter
 import dev.sessioncore.ffi.FfiConverterTypeSessionCoreError
 import dev.sessioncore.ffi.UniffiLib
 import dev.sessioncore.ffi.SessionTracker as FfiSessionTracker
+import java.nio.Buffer
 import java.nio.ByteBuffer
 import java.util.logging.Logger
 
@@ -19,7 +20,7 @@ import java.util.logging.Logger
  */
 internal object JvmFastPath {
     /** The native entries this object binds (core/src/jvm_fast_path.rs); all must be exported. */
-    private val ENTRIES = listOf("nativeAdopt", "nativeRelease", "track", "background", "foreground", "get", "takeLast")
+    private val ENTRIES = listOf("nativeAdopt", "nativeRelease", "track", "background", "foreground", "get")
         .map { "Java_dev_sessioncore_JvmFastPath_$it" }
 
     private val log = Logger.getLogger("dev.sessioncore")
@@ -104,8 +105,7 @@ internal object JvmFastPath {
      * [SessionCoreException.Internal] for this call (never an
      * [UnsatisfiedLinkError]) and turns the fast path off for new trackers.
      */
-    @PublishedApi
-    internal inline fun <T> native(entry: String, call: () -> T): T = try {
+    private inline fun <T> native(entry: String, call: () -> T): T = try {
         call()
     } catch (e: UnsatisfiedLinkError) {
         turnOff("the JVM could not bind $entry: $e")
@@ -132,21 +132,23 @@ internal object JvmFastPath {
      * call's result here (off the Java heap) instead of into a new `byte[]`.
      * Each thread reads its result before it makes another call.
      */
-    private val results: ThreadLocal<ByteBuffer> = ThreadLocal.withInitial { ByteBuffer.allocateDirect(resultBufferBytes) }
+    private val results = object : ThreadLocal<ByteBuffer>() { // not withInitial: Android API 26+, the AAR's minimum is 21
+        override fun initialValue(): ByteBuffer = ByteBuffer.allocateDirect(resultBufferBytes)
+    }
 
     /** The size of each thread's result buffer; tests make it small to take the other way. */
     @Volatile
     internal var resultBufferBytes = 4096
 
     /**
-     * Runs [call] with this thread's result buffer and reads the result it
-     * leaves: status byte 0 and the value, or 1 and the error. A result
-     * longer than the buffer (a long error message) is fetched whole.
+     * Runs [call] with this thread's result buffer and reads the result:
+     * in the buffer after its length, or, when longer than the buffer (a
+     * long error message), in the array [call] returns. Status byte 0 and
+     * the value, or 1 and the error.
      */
-    inline fun <T> result(converter: FfiConverter<T, *>, call: (out: ByteBuffer) -> Int): T {
+    inline fun <T> result(converter: FfiConverter<T, *>, call: (out: ByteBuffer) -> ByteArray?): T {
         val out = resultBuffer()
-        val length = call(out)
-        val bytes = if (length <= out.capacity()) out.clear().limit(length) as ByteBuffer else last(length)
+        val bytes = call(out)?.let(ByteBuffer::wrap) ?: inBuffer(out)
         if (bytes.get() == 0.toByte()) return converter.read(bytes)
         throw FfiConverterTypeSessionCoreError.read(bytes)
     }
@@ -154,11 +156,18 @@ internal object JvmFastPath {
     @PublishedApi
     internal fun resultBuffer(): ByteBuffer = results.get()
 
+    /**
+     * The result the native side left in [out], after its length. Through
+     * [Buffer]: ByteBuffer's own overrides of these (Java 9) are missing
+     * from older Android runtimes.
+     */
     @PublishedApi
-    internal fun last(length: Int): ByteBuffer {
-        val bytes = ByteArray(length)
-        if (!native("takeLast") { takeLast(bytes) }) throw SessionCoreException.Internal("the JNI fast path lost a result of $length bytes")
-        return ByteBuffer.wrap(bytes)
+    internal fun inBuffer(out: ByteBuffer): ByteBuffer {
+        val buffer: Buffer = out
+        buffer.clear()
+        buffer.limit(4 + out.getInt(0))
+        buffer.position(4)
+        return out
     }
 
     // The getters' numbers, as core/src/jvm_fast_path.rs names them.
@@ -173,18 +182,18 @@ internal object JvmFastPath {
     // The calls SessionTracker makes. Their JVM names differ from the native
     // methods', which the JNI entries' names fix.
     @JvmName("callTrack")
-    fun track(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): Int = native("track") { nativeTrack(id, eventId, at, out) }
+    fun track(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): ByteArray? = native("track") { nativeTrack(id, eventId, at, out) }
 
     @JvmName("callBackground")
-    fun background(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): Int =
+    fun background(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): ByteArray? =
         native("background") { nativeBackground(id, eventId, at, out) }
 
     @JvmName("callForeground")
-    fun foreground(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): Int =
+    fun foreground(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): ByteArray? =
         native("foreground") { nativeForeground(id, eventId, at, out) }
 
     @JvmName("callGet")
-    fun get(id: Long, getter: Int, out: ByteBuffer): Int = native("get") { nativeGet(id, getter, out) }
+    fun get(id: Long, getter: Int, out: ByteBuffer): ByteArray? = native("get") { nativeGet(id, getter, out) }
 
     // The JVM binds these by class and method name to the
     // Java_dev_sessioncore_JvmFastPath_* entries: R8 must keep both names
@@ -193,13 +202,11 @@ internal object JvmFastPath {
 
     @JvmStatic private external fun nativeRelease(id: Long)
 
-    @JvmStatic @JvmName("track") private external fun nativeTrack(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): Int
+    @JvmStatic @JvmName("track") private external fun nativeTrack(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): ByteArray?
 
-    @JvmStatic @JvmName("background") private external fun nativeBackground(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): Int
+    @JvmStatic @JvmName("background") private external fun nativeBackground(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): ByteArray?
 
-    @JvmStatic @JvmName("foreground") private external fun nativeForeground(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): Int
+    @JvmStatic @JvmName("foreground") private external fun nativeForeground(id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer): ByteArray?
 
-    @JvmStatic @JvmName("get") private external fun nativeGet(id: Long, getter: Int, out: ByteBuffer): Int
-
-    @JvmStatic private external fun takeLast(into: ByteArray): Boolean
+    @JvmStatic @JvmName("get") private external fun nativeGet(id: Long, getter: Int, out: ByteBuffer): ByteArray?
 }

@@ -129,7 +129,7 @@ class SessionTracker private constructor(
     private inline fun eventCall(
         eventId: String?,
         at: ClockReading?,
-        fast: (id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer) -> Int,
+        fast: (id: Long, eventId: ByteArray?, at: ByteArray?, out: ByteBuffer) -> ByteArray?,
         generated: (eventId: String?, at: ClockReading?) -> SessionEvent?,
     ): SessionEvent? {
         val event = translatingErrors {
