@@ -37,11 +37,9 @@ nm -S --size-sort --radix=d "$lib" | awk '
 # app without them.
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-(cd "$SESSIONCORE_ROOT" && cargo rustc -q --release -p sessioncore --lib --crate-type staticlib >&2 &&
-    scripts/hide-static-symbols.sh target/release/libsessioncore.a "$work/libsessioncore.a" &&
-    scripts/gen-bindings.sh swift >/dev/null)
-header="$SESSIONCORE_ROOT/bindings-swift/Sources/SessionCoreFFI/include/SessionCoreFFI.h"
-entries="$(grep -oE '\b(uniffi|ffi_sessioncore)_[A-Za-z0-9_]+\(' "$header" | tr -d '(' | sort -u)"
+hidden_static_library "$work/libsessioncore.a" >/dev/null
+"$SESSIONCORE_ROOT/scripts/gen-bindings.sh" swift >/dev/null
+entries="$(swift_header_entry_points)"
 {
     # Declared with any prototype: only their addresses are taken.
     sed 's/.*/extern void &(void);/' <<<"$entries"

@@ -18,9 +18,6 @@ trap 'rm -rf "$unpacked"' EXIT
 python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$aar" "$unpacked"
 
 passed=0 failed=0
-check() {
-    if eval "$2"; then passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi
-}
 for entry in classes.jar AndroidManifest.xml proguard.txt R.txt jni/host/libsessioncore.so; do
     check "the AAR has $entry" "[[ -f '$unpacked/$entry' ]]"
 done

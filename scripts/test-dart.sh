@@ -15,10 +15,10 @@ source "$(dirname "$0")/lib/dart-toolchain.sh"
 lib="$(build_host_library)"
 "$SESSIONCORE_ROOT/scripts/gen-bindings.sh" dart
 dart_treesitter_ensure
-check() { "$DART_CHECK_PYTHON" "$SESSIONCORE_ROOT/scripts/dart_static_check.py" "$@"; }
+static_check() { "$DART_CHECK_PYTHON" "$SESSIONCORE_ROOT/scripts/dart_static_check.py" "$@"; }
 passed=0 failed=0
 
-if check "$lib" "$SESSIONCORE_ROOT/bindings-dart"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if static_check "$lib" "$SESSIONCORE_ROOT/bindings-dart"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 # The checks must be able to fail: a broken file, a library without the
 # symbols, a call that passes named arguments positionally, of the generated
@@ -27,7 +27,7 @@ broken="$(mktemp -d)"
 trap 'rm -rf "$broken"' EXIT
 cp "$SESSIONCORE_ROOT/bindings-dart/lib/sessioncore.dart" "$broken/broken.dart"
 echo 'class Broken { void f( { }' >>"$broken/broken.dart"
-if check "$lib" "$broken" >/dev/null; then
+if static_check "$lib" "$broken" >/dev/null; then
     echo "FAIL the syntax check accepted a broken file"
     failed=$((failed + 1))
 else
@@ -36,7 +36,7 @@ fi
 mkdir "$broken/call"
 sed 's/_ffi\.track(eventId: eventId, at: at)/_ffi.track(eventId, at)/' "$SESSIONCORE_ROOT/bindings-dart/lib/sessioncore.dart" \
     >"$broken/call/sessioncore.dart"
-output="$(check "$lib" "$broken/call" || true)"
+output="$(static_check "$lib" "$broken/call" || true)"
 if cmp -s "$SESSIONCORE_ROOT/bindings-dart/lib/sessioncore.dart" "$broken/call/sessioncore.dart" ||
     ! grep -E '^FAIL call .*: track: 2 positional arguments' <<<"$output" >/dev/null; then
     echo "FAIL the call check accepted _ffi.track(eventId, at) against track({eventId, at})"
@@ -55,7 +55,7 @@ for case in "${own_calls[@]}"; do
     IFS='|' read -r file edit expected <<<"$case"
     rm -rf "$broken/own" && mkdir "$broken/own"
     sed "$edit" "$SESSIONCORE_ROOT/bindings-dart/$file" >"$broken/own/$(basename "$file")"
-    output="$(check "$lib" "$broken/own" || true)"
+    output="$(static_check "$lib" "$broken/own" || true)"
     if cmp -s "$SESSIONCORE_ROOT/bindings-dart/$file" "$broken/own/$(basename "$file")" ||
         ! grep -E "^FAIL call .*$expected" <<<"$output" >/dev/null; then
         echo "FAIL the call check accepted $file edited by $edit"
@@ -65,7 +65,7 @@ for case in "${own_calls[@]}"; do
     fi
 done
 libc="$(ldd "$lib" | awk '/libc\.so/ {print $3}')"
-if check "$libc" "$SESSIONCORE_ROOT/bindings-dart/lib" >/dev/null; then
+if static_check "$libc" "$SESSIONCORE_ROOT/bindings-dart/lib" >/dev/null; then
     echo "FAIL the symbol check accepted a library that lacks the symbols"
     failed=$((failed + 1))
 else

@@ -9,9 +9,6 @@ cd "$SESSIONCORE_ROOT"
 need cargo "install Rust with rustup"
 
 passed=0 failed=0
-check() {
-    if eval "$2"; then passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi
-}
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

@@ -16,9 +16,6 @@ source "$(dirname "$0")/lib/licenses.sh"
 cd "$SESSIONCORE_ROOT"
 
 passed=0 failed=0
-check() {
-    if eval "$2"; then passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi
-}
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

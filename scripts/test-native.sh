@@ -16,9 +16,6 @@ cd "$SESSIONCORE_ROOT"
 need gcc "install gcc"
 
 passed=0 failed=0
-check() {
-    if eval "$2"; then passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi
-}
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -30,9 +27,7 @@ libc="$(ldd "$lib" | awk '/libc\.so/ {print $3}')"
 check "the alignment check fails on a 4 KB-aligned library ($libc)" "! aligned_to_16k_pages '$libc' >/dev/null"
 
 # No symbol clashes.
-cargo rustc --release -p sessioncore --lib --crate-type staticlib >&2
-archive="target/release/libsessioncore.a"
-scripts/hide-static-symbols.sh "$archive" "$work/libsessioncore.a"
+archive="$(hidden_static_library "$work/libsessioncore.a")"
 scripts/gen-bindings.sh swift
 globals="$(nm -g --defined-only "$work/libsessioncore.a" | awk 'NF == 3 {print $3}' | sort)"
 others="$(grep -vE '^(uniffi|ffi_sessioncore)_' <<<"$globals" || true)"
@@ -40,7 +35,7 @@ check "the static library defines no global symbol but the uniffi entry points (
     "[[ -z \"\$others\" && -n \"\$globals\" ]]"
 check "the static library leaves no SQLite symbol to the app's linker" \
     "! nm -u '$work/libsessioncore.a' | grep -E ' sqlite3_' >/dev/null"
-declared="$(grep -oE '\b(uniffi|ffi_sessioncore)_[A-Za-z0-9_]+\(' bindings-swift/Sources/SessionCoreFFI/include/SessionCoreFFI.h | tr -d '(' | sort -u)"
+declared="$(swift_header_entry_points)"
 missing="$(comm -23 <(echo "$declared") <(echo "$globals"))"
 check "the static library exports every function of the Swift header (missing: $missing)" \
     "[[ -n \"\$declared\" && -z \"\$missing\" ]]"

@@ -26,9 +26,6 @@ repository="$SESSIONCORE_ROOT/target/maven-repo"
 scripts/publish-maven.sh --host "$repository"
 
 passed=0 failed=0
-check() {
-    if eval "$2"; then passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi
-}
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 unzip_to() { python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$1" "$2"; }

@@ -26,9 +26,6 @@ build_host_library >/dev/null
 scripts/gen-bindings.sh swift
 swift_toolchain_ensure
 passed=0 failed=0
-check() {
-    if eval "$2"; then passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi
-}
 # Under the project root: the Swift chroot sees the project at the same path.
 work="$(mktemp -d "$SESSIONCORE_ROOT/target/swift-package.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -48,11 +45,10 @@ check "Swift 6 mode refuses a global mutable variable (the check can fail)" \
     "! swift6_check '$work/global.swift' >'$work/global.log' 2>&1 && grep 'not concurrency-safe' '$work/global.log' >/dev/null"
 
 # A stand-in XCFramework, laid out as xcodebuild lays one out.
-cargo rustc --release -p sessioncore --lib --crate-type staticlib >&2
 standin="$work/SessionCoreFFI.xcframework"
 for slice in ios-arm64 ios-arm64_x86_64-simulator; do
     mkdir -p "$standin/$slice/Headers"
-    scripts/hide-static-symbols.sh target/release/libsessioncore.a "$standin/$slice/libsessioncore.a"
+    hidden_static_library "$standin/$slice/libsessioncore.a" >/dev/null
     cp bindings-swift/Sources/SessionCoreFFI/include/{SessionCoreFFI.h,module.modulemap} "$standin/$slice/Headers/"
 done
 python3 - "$standin/Info.plist" <<'PY'

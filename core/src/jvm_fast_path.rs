@@ -252,6 +252,7 @@ fn invalid(argument: &str, detail: &str) -> SessionCoreError {
 mod tests {
     use super::*;
     use crate::api::TrackerConfig;
+    use crate::scratch::scratch_dir;
     use uniffi::RustBuffer;
 
     fn tracker(dir: &std::path::Path) -> Arc<SessionTracker> {
@@ -298,11 +299,5 @@ mod tests {
         assert_eq!(bytes[0], STATUS_ERROR);
         let lifted = <SessionCoreError as Lift<UniFfiTag>>::try_lift(RustBuffer::from_vec(bytes[1..].to_vec()));
         assert_eq!(lifted.unwrap(), error);
-    }
-
-    fn scratch_dir(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("sessioncore-fast-path-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
     }
 }

@@ -11,6 +11,8 @@ mod engine;
 mod error;
 mod jvm_fast_path;
 mod logging;
+#[cfg(test)]
+mod scratch;
 mod storage;
 mod tracker;
 

@@ -15,6 +15,23 @@ need() {
     command -v "$1" >/dev/null 2>&1 || die "$1 is required but not installed ($2)"
 }
 
+# The host static library as the XCFramework ships it: built for the host,
+# then processed by scripts/hide-static-symbols.sh (its only global symbols
+# are the uniffi entry points); written to OUT. Prints cargo's path of the
+# unprocessed archive.
+hidden_static_library() {
+    (cd "$SESSIONCORE_ROOT" && cargo rustc -q --release -p sessioncore --lib --crate-type staticlib >&2 &&
+        scripts/hide-static-symbols.sh target/release/libsessioncore.a "$1" >&2) || return 1
+    echo "$SESSIONCORE_ROOT/target/release/libsessioncore.a"
+}
+
+# The functions the generated Swift header declares, one per line (run
+# scripts/gen-bindings.sh swift first).
+swift_header_entry_points() {
+    grep -oE '\b(uniffi|ffi_sessioncore)_[A-Za-z0-9_]+\(' \
+        "$SESSIONCORE_ROOT/bindings-swift/Sources/SessionCoreFFI/include/SessionCoreFFI.h" | tr -d '(' | sort -u
+}
+
 # The host library every binding loads, built unstripped so that uniffi's
 # library mode can read its metadata. Prints its path.
 build_host_library() {

@@ -100,8 +100,7 @@ mod tests {
 
     #[test]
     fn sees_the_header_change_with_each_commit_of_another_connection() {
-        let dir = std::env::temp_dir().join(format!("sessioncore-probe-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::scratch::scratch_dir("probe");
         let path = dir.join("probe.db");
         let writer = Connection::open(&path).unwrap();
         writer

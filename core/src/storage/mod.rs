@@ -148,7 +148,7 @@ impl Store {
         };
         let result = change(&mut file)?;
         self.known.version = None;
-        self.known = write_file(&self.conn, tx, &self.namespace, &stored, file)?;
+        self.known = write_file(tx, &self.namespace, &stored, file)?;
         Ok(result)
     }
 
@@ -263,13 +263,7 @@ fn read_file(tx: &Connection, namespace: &str) -> Result<StoredFile> {
 /// Saves what `file` changed from `stored` (and every row that failed its
 /// checks) and commits; returns what the connection then knows.
 #[inline(never)]
-fn write_file(
-    conn: &Database,
-    tx: WriteTransaction<'_>,
-    namespace: &str,
-    stored: &StoredFile,
-    mut file: FileState,
-) -> Result<Known> {
+fn write_file(tx: WriteTransaction<'_>, namespace: &str, stored: &StoredFile, mut file: FileState) -> Result<Known> {
     if file.user_id != stored.user_id {
         rows::set_user_id(&tx, &file.user_id)?;
     }
@@ -278,11 +272,11 @@ fn write_file(
             rows::save(&tx, name, state)?;
         }
     }
-    tx.commit()?;
+    let db = tx.commit()?;
     Ok(Known {
         state: file.namespace_mut(namespace).map(std::mem::take).unwrap_or_default(),
         user_id: file.user_id,
-        version: Some(connection::data_version(conn)?),
+        version: Some(connection::data_version(db)?),
     })
 }
 
@@ -304,7 +298,8 @@ fn save_if_changed(
     if repaired || state != before {
         rows::save(&tx, namespace, state)?;
     }
-    Ok(tx.commit()?)
+    tx.commit()?;
+    Ok(())
 }
 
 /// Rule 17: every storage error names the file.
@@ -321,8 +316,7 @@ mod tests {
 
     #[test]
     fn each_durability_sets_its_synchronous_level() {
-        let dir = std::env::temp_dir().join(format!("sessioncore-durability-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::scratch::scratch_dir("durability");
         // SQLite's numbering: 1 is NORMAL, 2 is FULL.
         for (durability, level) in [(Durability::Full, 2), (Durability::Normal, 1), (Durability::Full, 2)] {
             let store = Store::open(&dir.join("sessions.db"), "default", durability).unwrap();

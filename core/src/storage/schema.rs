@@ -64,7 +64,7 @@ pub fn migrate(db: &Database) -> rusqlite::Result<()> {
         tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
         log::info!("sessioncore: migrated database schema from version {from} to {SCHEMA_VERSION}");
     }
-    tx.commit()
+    tx.commit().map(drop)
 }
 
 /// Every table and index of the file, in a stable order.

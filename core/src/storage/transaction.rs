@@ -50,10 +50,11 @@ impl<'d> WriteTransaction<'d> {
         Ok(WriteTransaction { db, open: true })
     }
 
-    pub fn commit(mut self) -> rusqlite::Result<()> {
+    /// Returns the database, for what follows the commit.
+    pub fn commit(mut self) -> rusqlite::Result<&'d Database> {
         self.db.commit.run(self.db)?;
         self.open = false;
-        Ok(())
+        Ok(self.db)
     }
 }
 
