@@ -8,7 +8,7 @@ cd "$SESSIONCORE_ROOT"
 need cargo "install Rust with rustup"
 
 cargo fmt --all -- --check || die "cargo fmt found unformatted code (run: cargo fmt --all)"
-cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --all-targets --all-features -- -D warnings
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

@@ -231,7 +231,7 @@ fn encode_error(error: SessionCoreError, bytes: &mut Vec<u8>) {
 }
 
 /// A Java `byte[]` (null for none) as Rust bytes.
-unsafe fn read_bytes(env: *mut JNIEnv, array: jbyteArray) -> Option<Vec<u8>> {
+pub(crate) unsafe fn read_bytes(env: *mut JNIEnv, array: jbyteArray) -> Option<Vec<u8>> {
     if array.is_null() {
         return None;
     }

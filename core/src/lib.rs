@@ -9,6 +9,8 @@ mod api;
 mod clock;
 mod engine;
 mod error;
+#[cfg(feature = "jvm-bench")]
+mod jvm_bench;
 mod jvm_fast_path;
 mod logging;
 #[cfg(test)]

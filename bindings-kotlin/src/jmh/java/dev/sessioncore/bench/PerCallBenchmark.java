@@ -22,22 +22,26 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Per-call cost of the Kotlin/JVM binding: `track` and a trivial getter
- * through the wrapper (its JNI fast path) and the same calls through the
- * generated uniffi + JNA class (the baseline the fast path replaces), on a
- * tmpfs database so that no fsync hides the binding's own cost.
- * Compare with the Rust rows of the same names (`tmpfs/*` in
- * `cargo bench -p sessioncore --bench tracking`).
+ * through the wrapper (its JNI fast path), through the generated uniffi +
+ * JNA class (what the fast path replaces), and straight into Rust over a
+ * bare JNI crossing ({@link RustBaseline}: the wrapper's cost is the
+ * difference), on a tmpfs database so that no fsync hides the binding's
+ * own cost. The `tmpfs/*` rows of `cargo bench -p sessioncore --bench
+ * tracking` are the same calls from a Rust process.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
+// Three JVMs per benchmark: one JVM's median `track` can sit a quarter of
+// a µs from another's, which is half the wrapper's cost this measures.
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(3)
 public class PerCallBenchmark {
     private Path directory;
     private SessionTracker tracker;
     private dev.sessioncore.ffi.SessionTracker generated;
+    private long baseline;
 
     @Setup(Level.Trial)
     public void open() throws Exception {
@@ -48,12 +52,15 @@ public class PerCallBenchmark {
         if (!tracker.getUsesJvmFastPath()) throw new IllegalStateException("the JNI fast path is off");
         generated = dev.sessioncore.ffi.SessionTracker.Companion.open(directory.resolve("generated.db").toString(), "default", new TrackerConfig());
         generated.track(null, null);
+        baseline = RustBaseline.open(directory.resolve("baseline.db").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (baseline == 0 || !RustBaseline.track(baseline)) throw new IllegalStateException("the Rust baseline tracker did not open and track");
     }
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
         tracker.close();
         generated.closeStorage();
+        RustBaseline.close(baseline);
         try (var files = Files.walk(directory)) {
             files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         }
@@ -70,6 +77,11 @@ public class PerCallBenchmark {
     }
 
     @Benchmark
+    public boolean trackRustBaseline() {
+        return RustBaseline.track(baseline);
+    }
+
+    @Benchmark
     public Object getterSessionIndex() {
         return tracker.getSessionIndex();
     }
@@ -77,5 +89,15 @@ public class PerCallBenchmark {
     @Benchmark
     public Object getterSessionIndexGeneratedJna() throws Exception {
         return generated.sessionIndex();
+    }
+
+    @Benchmark
+    public int getterSessionIndexRustBaseline() {
+        return RustBaseline.sessionIndex(baseline);
+    }
+
+    @Benchmark
+    public void jniCrossing() {
+        RustBaseline.nothing();
     }
 }
