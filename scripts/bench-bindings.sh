@@ -103,7 +103,7 @@ for call, language, title in rows:
     row = rows_of_language[call]
     base = "track" if call.startswith("track") else "getter_session_index"
     over = "—" if language == "rust" else fmt(row["median_ns"] - rust[base]["median_ns"])
-    jvm_baseline = rows_of_language.get(f"{base}_rust_baseline") if language == "kotlin" else None
+    jvm_baseline = rows_of_language.get(f"{base}_rust_baseline")
     over_jvm = "—" if jvm_baseline is None or call.endswith("_rust_baseline") else fmt(row["median_ns"] - jvm_baseline["median_ns"])
     print(f"| `{base}` | {title} | {fmt(row['median_ns'])} | ±{fmt(row['mad_ns'])} | {over} | {over_jvm} |")
 crossing = json.loads((results / "kotlin.json").read_text())["jni_crossing"]
