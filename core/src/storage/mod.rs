@@ -18,6 +18,7 @@ use crate::engine::NamespaceState;
 use crate::error::{Error, Result};
 use change_probe::ChangeProbe;
 use rusqlite::Connection;
+use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 use transaction::{Database, WriteTransaction};
 
@@ -39,13 +40,29 @@ impl FileState {
 }
 
 pub struct Store {
-    conn: Database,
+    /// Closed in `drop`, under the open lock.
+    conn: ManuallyDrop<Database>,
     path: PathBuf,
     namespace: String,
     known: Known,
     /// Lets a getter skip `PRAGMA data_version` when nothing was committed.
     probe: ChangeProbe,
     recovery: Option<Recovery>,
+}
+
+/// A connection closes under the lock opens take. SQLite 3.51's unix VFS
+/// takes its global mutex and a file's lock mutex in opposite orders when a
+/// connection closes (its exclusive lock attempt asks for the global mutex
+/// inside the file's) while another connection of the process opens or
+/// closes the same file (the file's mutex inside the global one): two
+/// threads doing so deadlock for good. Opens already exclude each other.
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Without the lock file (its directory gone, say) the close still happens.
+        let _lock = files::OpenLock::acquire(&self.path).ok();
+        // SAFETY: `conn` is not used after this; `drop` runs once.
+        unsafe { ManuallyDrop::drop(&mut self.conn) };
+    }
 }
 
 /// The install's user id and the namespace's state as this connection last
@@ -92,7 +109,7 @@ impl Store {
         files::validate_path(path)?;
         let (conn, recovery) = recovery::open_recovering(path, durability).map_err(|e| naming(path, e))?;
         let mut store = Store {
-            conn,
+            conn: ManuallyDrop::new(conn),
             path: path.to_owned(),
             namespace: namespace.to_owned(),
             known: Known::default(),
